@@ -1,0 +1,125 @@
+// Package config holds the configuration of every function, read from environment variables.
+//
+// Each function's configuration is a struct whose fields carry an `env:"NAME"` tag, optionally
+// `required:"true"` and `default:"…"`. The same structs tell the template test which variables each
+// function reads, so template.yaml cannot forget one.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Store says where the bridge keeps its state.
+type Store struct {
+	TableName string `env:"TABLE_NAME" required:"true"`
+	// DynamoDBEndpoint is the optional endpoint of a DynamoDB-compatible service.
+	DynamoDBEndpoint string `env:"DYNAMODB_ENDPOINT"`
+}
+
+// Logging sets the log level.
+type Logging struct {
+	LogLevel string `env:"LOG_LEVEL" default:"info"`
+}
+
+// Admin is the configuration of the admin function.
+type Admin struct {
+	Store
+	Logging
+}
+
+// Functions maps each function (its folder under functions/) to its configuration type.
+var Functions = map[string]any{
+	"admin": Admin{},
+}
+
+// Var is one environment variable a configuration reads.
+type Var struct {
+	Name     string
+	Required bool
+}
+
+// Load fills dst, a pointer to a configuration struct, from lookup (os.LookupEnv in production).
+// An empty value counts as unset. Every problem is reported, not only the first.
+func Load(dst any, lookup func(string) (string, bool)) error {
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("config: Load wants a pointer to a struct, got %T", dst)
+	}
+	var errs []error
+	walk(v.Elem(), func(f reflect.Value, sf reflect.StructField) {
+		name := sf.Tag.Get("env")
+		raw, _ := lookup(name)
+		if raw == "" {
+			raw = sf.Tag.Get("default")
+		}
+		if raw == "" {
+			if sf.Tag.Get("required") == "true" {
+				errs = append(errs, fmt.Errorf("config: %s is required", name))
+			}
+			return
+		}
+		if err := set(f, raw); err != nil {
+			errs = append(errs, fmt.Errorf("config: %s: %w", name, err))
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Vars lists the environment variables that a configuration struct (or a pointer to one) reads.
+func Vars(cfg any) []Var {
+	v := reflect.Indirect(reflect.ValueOf(cfg))
+	var vars []Var
+	walk(v, func(_ reflect.Value, sf reflect.StructField) {
+		vars = append(vars, Var{Name: sf.Tag.Get("env"), Required: sf.Tag.Get("required") == "true"})
+	})
+	return vars
+}
+
+// walk calls fn for every field with an env tag, descending into embedded and nested structs.
+func walk(v reflect.Value, fn func(reflect.Value, reflect.StructField)) {
+	t := v.Type()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		f := v.Field(i)
+		if _, ok := sf.Tag.Lookup("env"); ok {
+			fn(f, sf)
+			continue
+		}
+		if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeFor[time.Time]() {
+			walk(f, fn)
+		}
+	}
+}
+
+func set(f reflect.Value, raw string) error {
+	switch {
+	case f.Type() == reflect.TypeFor[time.Duration]():
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("not a duration (e.g. 30s, 5m): %q", raw)
+		}
+		f.SetInt(int64(d))
+	case f.Kind() == reflect.String:
+		f.SetString(strings.TrimSpace(raw))
+	case f.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("not true or false: %q", raw)
+		}
+		f.SetBool(b)
+	case f.Kind() == reflect.Int:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return fmt.Errorf("not a whole number: %q", raw)
+		}
+		f.SetInt(int64(n))
+	default:
+		return fmt.Errorf("unsupported field type %s", f.Type())
+	}
+	return nil
+}
