@@ -1,0 +1,132 @@
+// Command localrun is `make run`: every function of the bridge in one process behind one HTTP server
+// on 127.0.0.1 that routes like API Gateway, with the embedded store and a local objects folder
+// served read-only. Ctrl-C stops it cleanly.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"unfbridge/shared/admin"
+	"unfbridge/shared/buildinfo"
+	"unfbridge/shared/logging"
+	"unfbridge/shared/store/boltstore"
+)
+
+func main() {
+	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
+	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
+	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, options{addr: *addr, dataDir: *data, logLevel: *level}, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "localrun:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	addr     string
+	dataDir  string
+	logLevel string
+}
+
+// run serves until ctx is done. It prints the URLs it serves to out and logs JSON to logw.
+func run(ctx context.Context, o options, out, logw io.Writer) error {
+	log, err := logging.New(logw, o.logLevel, "localrun")
+	if err != nil {
+		return err
+	}
+	st, err := boltstore.Open(filepath.Join(o.dataDir, "bridge.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	objects := filepath.Join(o.dataDir, "objects")
+	if err := os.MkdirAll(objects, 0o755); err != nil {
+		return err
+	}
+
+	handlers := map[string]http.Handler{
+		"admin": admin.NewHandler(admin.Deps{Store: st, Version: buildinfo.Version(), Log: log.With("function", "admin")}),
+	}
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		h, ok := handlers[rt.Function]
+		if !ok {
+			return fmt.Errorf("route %s %s: no handler for function %q", rt.Method, rt.Path, rt.Function)
+		}
+		mux.Handle(rt.Method+" "+rt.Path, h)
+	}
+	mux.Handle("GET /objects/", http.StripPrefix("/objects/", http.FileServer(http.Dir(objects))))
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	srv := &http.Server{Handler: logRequests(log, mux), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "unfbridge %s is running (Ctrl-C stops it)\n", buildinfo.Version())
+	fmt.Fprintf(out, "  health:  %s/healthz\n", base)
+	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
+	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(out, "stopped")
+	return nil
+}
+
+// logRequests logs one JSON line per request: method, path, status, duration.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
