@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"unfbridge/shared/config"
+)
+
+// invocationPath is the emulator's endpoint, the one `sam local invoke` calls too.
+const invocationPath = "/2015-03-31/functions/function/invocations"
+
+// build compiles the function's real bootstrap for this machine (the Lambda build is linux/arm64,
+// with the same flags) into dir and returns its path.
+func build(ctx context.Context, repoRoot, function, dir string) (string, error) {
+	out := filepath.Join(dir, function, "bootstrap")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w",
+		"-o", out, "./functions/"+function)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build %s: %w\n%s", function, err, msg)
+	}
+	return out, nil
+}
+
+// functionEnv is the environment of a function under the emulator: its configuration from vars
+// (every variable it reads that has a local value) and fake AWS credentials for the local stand-ins.
+func functionEnv(function string, vars map[string]string) ([]string, error) {
+	cfg, ok := config.Functions[function]
+	if !ok {
+		return nil, fmt.Errorf("unknown function %q (no entry in config.Functions)", function)
+	}
+	env := []string{"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local"}
+	for _, v := range config.Vars(cfg) {
+		val, ok := vars[v.Name]
+		if !ok && v.Required {
+			return nil, fmt.Errorf("function %s needs %s and no local value is known for it", function, v.Name)
+		}
+		if ok {
+			env = append(env, v.Name+"="+val)
+		}
+	}
+	return env, nil
+}
+
+// invoke runs bootstrap under the Lambda Runtime Interface Emulator at rie, sends it event and
+// returns the function's response. The emulator's and the function's logs go to logs.
+func invoke(ctx context.Context, rie, bootstrap string, env []string, event []byte, logs io.Writer) ([]byte, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	apiAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr, bootstrap)
+	cmd.Dir = filepath.Dir(bootstrap)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start the emulator %s: %w", rie, err)
+	}
+	defer func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	}()
+	if err := waitListening(ctx, addr); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+invocationPath, bytes.NewReader(event))
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("invoke: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Function-Error") != "" {
+		return body, fmt.Errorf("function failed (HTTP %d): %s", resp.StatusCode, body)
+	}
+	return body, nil
+}
+
+// freeAddr returns a 127.0.0.1 address with a port that was free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return "127.0.0.1:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
+}
+
+func waitListening(ctx context.Context, addr string) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			return c.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the emulator did not listen on %s: %w", addr, err)
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(ctx.Err(), err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"unfbridge/infra/dynamodblocal"
+)
+
+func TestMain(m *testing.M) { dynamodblocal.Main(m) }
+
+// expected says, for every file in events/, what its function must answer. A new event file
+// without an entry here fails the test.
+var expected = map[string]func(t *testing.T, out []byte){
+	"admin-healthz.json": func(t *testing.T, out []byte) {
+		resp := httpResponse(t, out)
+		var h struct{ Status, Store, Version string }
+		if err := json.Unmarshal([]byte(resp.Body), &h); err != nil {
+			t.Fatalf("body %q: %v", resp.Body, err)
+		}
+		if resp.StatusCode != 200 || h.Status != "ok" || h.Store != "ok" || h.Version == "" {
+			t.Fatalf("healthz answered %d %+v", resp.StatusCode, h)
+		}
+	},
+}
+
+func httpResponse(t *testing.T, out []byte) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("response %q is not an HTTP API response: %v", out, err)
+	}
+	return resp
+}
+
+// TestEveryEventThroughTheEmulator builds every function's real bootstrap and invokes it under the
+// Lambda Runtime Interface Emulator with every sample event of events/ that belongs to it.
+func TestEveryEventThroughTheEmulator(t *testing.T) {
+	rie := os.Getenv("RIE_BIN")
+	if rie == "" {
+		t.Fatal("RIE_BIN is not set: run the tests with `make test`, which installs the emulator")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	functions, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(root, "events", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no event files: %v", err)
+	}
+	_, table := dynamodblocal.NewTable(t)
+	vars := map[string]string{"DYNAMODB_ENDPOINT": dynamodblocal.Start(t), "TABLE_NAME": table}
+	bin := t.TempDir()
+	built := map[string]string{}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			check, ok := expected[name]
+			if !ok {
+				t.Fatalf("%s has no expectation in this test", name)
+			}
+			fn := owner(name, functions)
+			if fn == "" {
+				t.Fatalf("%s is named after no function (events/<function>-<case>.json)", name)
+			}
+			if built[fn] == "" {
+				if built[fn], err = build(t.Context(), root, fn, bin); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env, err := functionEnv(fn, vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			event, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs bytes.Buffer
+			out, err := invoke(t.Context(), rie, built[fn], env, event, &logs)
+			if err != nil {
+				t.Fatalf("%v\nemulator and function logs:\n%s", err, logs.String())
+			}
+			check(t, out)
+		})
+	}
+}
+
+// owner returns the function an event file belongs to: the longest function name it starts with.
+func owner(file string, functions []os.DirEntry) string {
+	best := ""
+	for _, f := range functions {
+		if f.IsDir() && strings.HasPrefix(file, f.Name()+"-") && len(f.Name()) > len(best) {
+			best = f.Name()
+		}
+	}
+	return best
+}
