@@ -33,8 +33,9 @@ help:
 	@echo "make lint     gofmt + go vet"
 
 run:
-	@echo "==> starting the bridge locally (embedded store and objects in .data/)"
-	$(GO) run ./infra/localrun
+	@echo "==> building and starting the bridge locally (embedded store and objects in .data/)"
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/localrun ./infra/localrun
+	exec bin/localrun
 
 test: lint tools
 	@echo "==> running every test (DynamoDB Local, in-process S3, Lambda RIE; race detector on)"
@@ -52,7 +53,7 @@ bench: tools
 
 invoke: tools
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=admin EVENT=events/admin-healthz.json"; exit 2; }
-	$(GO) run ./infra/invoke -fn '$(FN)' -event '$(EVENT)'
+	$(GO) run ./infra/invoke -fn '$(FN)' -event '$(EVENT)' -ldflags '$(LDFLAGS)'
 
 lint:
 	@echo "==> gofmt and go vet"

@@ -23,9 +23,9 @@ const invocationPath = "/2015-03-31/functions/function/invocations"
 
 // build compiles the function's real bootstrap for this machine (the Lambda build is linux/arm64,
 // with the same flags) into dir and returns its path.
-func build(ctx context.Context, repoRoot, function, dir string) (string, error) {
+func build(ctx context.Context, repoRoot, function, dir, ldflags string) (string, error) {
 	out := filepath.Join(dir, function, "bootstrap")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w",
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", ldflags,
 		"-o", out, "./functions/"+function)
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -24,7 +24,7 @@ var expected = map[string]func(t *testing.T, out []byte){
 		if err := json.Unmarshal([]byte(resp.Body), &h); err != nil {
 			t.Fatalf("body %q: %v", resp.Body, err)
 		}
-		if resp.StatusCode != 200 || h.Status != "ok" || h.Store != "ok" || h.Version == "" {
+		if resp.StatusCode != 200 || h.Status != "ok" || h.Store != "ok" || h.Version != "v-test" {
 			t.Fatalf("healthz answered %d %+v", resp.StatusCode, h)
 		}
 	},
@@ -74,7 +74,7 @@ func TestEveryEventThroughTheEmulator(t *testing.T) {
 				t.Fatalf("%s is named after no function (events/<function>-<case>.json)", name)
 			}
 			if built[fn] == "" {
-				if built[fn], err = build(t.Context(), root, fn, bin); err != nil {
+				if built[fn], err = build(t.Context(), root, fn, bin, "-s -w -X unfbridge/shared/buildinfo.version=v-test"); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -23,16 +23,17 @@ import (
 func main() {
 	fn := flag.String("fn", "", "function: a folder under functions/")
 	event := flag.String("event", "", "event file, e.g. events/admin-healthz.json")
+	ldflags := flag.String("ldflags", "-s -w", "linker flags of the build (make passes the version stamp)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *fn, *event); err != nil {
+	if err := run(ctx, *fn, *event, *ldflags); err != nil {
 		fmt.Fprintln(os.Stderr, "invoke:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, fn, eventFile string) error {
+func run(ctx context.Context, fn, eventFile, ldflags string) error {
 	if fn == "" || eventFile == "" {
 		return errors.New("usage: invoke -fn admin -event events/admin-healthz.json")
 	}
@@ -58,7 +59,7 @@ func run(ctx context.Context, fn, eventFile string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bootstrap, err := build(ctx, ".", fn, dir)
+	bootstrap, err := build(ctx, ".", fn, dir, ldflags)
 	if err != nil {
 		return err
 	}
