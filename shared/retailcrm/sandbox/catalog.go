@@ -1,0 +1,110 @@
+package sandbox
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// offer is a sellable variant of the catalog. The sandbox keeps one catalog shared by every
+// site (RetailCRM's "main catalog site" setup), so externalId and xmlId are unique account-wide.
+type offer struct {
+	id, productID     int
+	externalID, xmlID string
+	name, article     string
+	stock             map[string]stockEntry // by store code
+	prices            map[string]num        // by price type code
+	purchasePrice     num                   // the last one uploaded, for new order lines
+}
+
+type stockEntry struct {
+	available, purchasePrice num
+}
+
+// AddOffer adds an offer to the catalog, as if the shop's ICML had been loaded, and returns
+// its CRM id. Either externalId or xmlId may be empty.
+func (s *Sandbox) AddOffer(externalID, xmlID, name string) int {
+	var id int
+	_ = s.do(func(a *account) error {
+		id = a.addOffer(externalID, xmlID, name, "")
+		return nil
+	})
+	return id
+}
+
+func (a *account) addOffer(externalID, xmlID, name, article string) int {
+	of := &offer{
+		id: a.newID(idOffer), productID: a.newID(idProduct), externalID: externalID, xmlID: xmlID,
+		name: name, article: article, stock: map[string]stockEntry{}, prices: map[string]num{},
+	}
+	a.offers = append(a.offers, of)
+	return of.id
+}
+
+// SetOfferPrice sets the price of an offer (by externalId) for a price type, as the catalog
+// would; it reports whether the offer exists.
+func (s *Sandbox) SetOfferPrice(offerExternalID, priceType string, price decimal.Decimal) bool {
+	found := false
+	_ = s.do(func(a *account) error {
+		if of := a.findOffer(offerKey{ExternalID: offerExternalID}); of != nil {
+			of.prices[priceType], found = num{price}, true
+		}
+		return nil
+	})
+	return found
+}
+
+// findOffer resolves an offer key: by id first, then externalId, then xmlId.
+func (a *account) findOffer(k offerKey) *offer {
+	for _, of := range a.offers {
+		switch {
+		case k.ID != 0:
+			if of.id == k.ID {
+				return of
+			}
+		case k.ExternalID != "":
+			if of.externalID == k.ExternalID {
+				return of
+			}
+		case k.XMLID != "":
+			if of.xmlID == k.XMLID {
+				return of
+			}
+		}
+	}
+	return nil
+}
+
+// offerRef is how an order item or a history record shows its offer.
+type offerRef struct {
+	ID         int    `json:"id"`
+	ExternalID string `json:"externalId,omitempty"`
+	XMLID      string `json:"xmlId,omitempty"`
+}
+
+func (of *offer) ref() offerRef {
+	return offerRef{ID: of.id, ExternalID: of.externalID, XMLID: of.xmlID}
+}
+
+type unitView struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Sym  string `json:"sym"`
+}
+
+// offerView is the offer inside an order item.
+type offerView struct {
+	DisplayName string   `json:"displayName"`
+	ID          int      `json:"id"`
+	ExternalID  string   `json:"externalId,omitempty"`
+	XMLID       string   `json:"xmlId,omitempty"`
+	Name        string   `json:"name"`
+	Article     string   `json:"article,omitempty"`
+	VatRate     string   `json:"vatRate"`
+	Unit        unitView `json:"unit"`
+}
+
+func (of *offer) view() offerView {
+	return offerView{
+		DisplayName: of.name, ID: of.id, ExternalID: of.externalID, XMLID: of.xmlID, Name: of.name,
+		Article: of.article, VatRate: "none", Unit: unitView{Code: "pc", Name: "Штука", Sym: "шт."},
+	}
+}
