@@ -41,7 +41,7 @@ type RetryPolicy struct {
 }
 
 // DefaultRetryPolicy is the policy used for zero fields of Options.Retry.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 10 * time.Second}
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 8, BaseDelay: 250 * time.Millisecond, MaxDelay: 5 * time.Second}
 
 // Options configure a Client.
 type Options struct {
