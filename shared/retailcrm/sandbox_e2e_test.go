@@ -114,9 +114,18 @@ func TestIdempotentCallsSurviveThirtyPercent503(t *testing.T) {
 
 	const offer = "5f0d6b1e-7a3c-11ee-8c90-0242ac120002"
 	calls := map[string]func(ctx context.Context) error{
-		"history":  func(ctx context.Context) error { _, err := c.OrdersHistory(ctx, retailcrm.HistoryFilter{Limit: 100}); return err },
-		"orders":   func(ctx context.Context) error { _, err := c.Orders(ctx, retailcrm.OrdersFilter{IDs: []int64{orderID}}); return err },
-		"order":    func(ctx context.Context) error { _, err := c.Order(ctx, retailcrm.ByID(orderID, sandbox.DemoSite)); return err },
+		"history": func(ctx context.Context) error {
+			_, err := c.OrdersHistory(ctx, retailcrm.HistoryFilter{Limit: 100})
+			return err
+		},
+		"orders": func(ctx context.Context) error {
+			_, err := c.Orders(ctx, retailcrm.OrdersFilter{IDs: []int64{orderID}})
+			return err
+		},
+		"order": func(ctx context.Context) error {
+			_, err := c.Order(ctx, retailcrm.ByID(orderID, sandbox.DemoSite))
+			return err
+		},
 		"statuses": func(ctx context.Context) error { _, err := c.Statuses(ctx); return err },
 		"stores":   func(ctx context.Context) error { _, err := c.Stores(ctx); return err },
 		"managers": func(ctx context.Context) error { _, err := c.AllUsers(ctx, retailcrm.UsersFilter{}); return err },
