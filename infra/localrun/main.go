@@ -21,6 +21,7 @@ import (
 	"unfbridge/shared/admin"
 	"unfbridge/shared/buildinfo"
 	"unfbridge/shared/logging"
+	"unfbridge/shared/retailcrm/sandbox"
 	"unfbridge/shared/store/boltstore"
 )
 
@@ -28,19 +29,24 @@ func main() {
 	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
 	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
 	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	crm := flag.String("retailcrm-url", os.Getenv("RETAILCRM_URL"), "RetailCRM account URL; empty starts the RetailCRM sandbox with demo data")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, options{addr: *addr, dataDir: *data, logLevel: *level}, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, options{addr: *addr, dataDir: *data, logLevel: *level, retailcrmURL: *crm}, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "localrun:", err)
 		os.Exit(1)
 	}
 }
 
+// sandboxPrefix is where the RetailCRM sandbox is served when no RetailCRM URL is configured.
+const sandboxPrefix = "/crm"
+
 type options struct {
-	addr     string
-	dataDir  string
-	logLevel string
+	addr         string
+	dataDir      string
+	logLevel     string
+	retailcrmURL string
 }
 
 // run serves until ctx is done. It prints the URLs it serves to out and logs JSON to logw.
@@ -71,6 +77,11 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		mux.Handle(rt.Method+" "+rt.Path, h)
 	}
 	mux.Handle("GET /objects/", http.StripPrefix("/objects/", http.FileServer(http.Dir(objects))))
+	if o.retailcrmURL == "" {
+		sb := sandbox.New(sandbox.Options{})
+		sb.SeedDemo()
+		mux.Handle(sandboxPrefix+"/", http.StripPrefix(sandboxPrefix, sb.Handler()))
+	}
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -82,6 +93,12 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	fmt.Fprintf(out, "  health:  %s/healthz\n", base)
 	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
 	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
+	if o.retailcrmURL == "" {
+		fmt.Fprintf(out, "  RetailCRM: no RETAILCRM_URL set, so a RetailCRM sandbox with demo data serves %s%s\n", base, sandboxPrefix)
+		fmt.Fprintf(out, "             (site %s, demo API key %s)\n", sandbox.DemoSite, sandbox.DemoAPIKey)
+	} else {
+		fmt.Fprintf(out, "  RetailCRM: %s\n", o.retailcrmURL)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

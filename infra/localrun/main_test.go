@@ -16,6 +16,8 @@ import (
 
 	"unfbridge/infra/samtemplate"
 	"unfbridge/shared/admin"
+	"unfbridge/shared/retailcrm"
+	"unfbridge/shared/retailcrm/sandbox"
 )
 
 // TestMain lets the test binary act as the local runner itself, so that the tests below start it
@@ -31,7 +33,7 @@ func TestMain(m *testing.M) {
 // startRunner starts the local runner as a process and returns its base URL and its output lines.
 func startRunner(t *testing.T, dataDir string) (*exec.Cmd, string, <-chan string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-addr", "127.0.0.1:0", "-data", dataDir)
+	cmd := exec.Command(os.Args[0], "-addr", "127.0.0.1:0", "-data", dataDir, "-retailcrm-url", "")
 	cmd.Env = append(os.Environ(), "LOCALRUN_AS_MAIN=1")
 	cmd.Stderr = io.Discard
 	stdout, err := cmd.StdoutPipe()
@@ -111,6 +113,8 @@ func TestRunServesHealthAndObjectsAndStopsOnCtrlC(t *testing.T) {
 		t.Fatalf("POST to objects answered %d, want 405 (read-only)", resp.StatusCode)
 	}
 
+	assertSandboxServes(t, base)
+
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +167,22 @@ func TestRoutesAreTheTemplates(t *testing.T) {
 	local := slices.SortedFunc(slices.Values(routes), cmp)
 	if !slices.Equal(local, fromTemplate) {
 		t.Fatalf("local routes %v\ntemplate routes %v", local, fromTemplate)
+	}
+}
+
+// assertSandboxServes checks that, with no RetailCRM URL configured, the runner serves the
+// RetailCRM sandbox with its demo data, reachable by the bridge's own client.
+func assertSandboxServes(t *testing.T, base string) {
+	t.Helper()
+	c, err := retailcrm.New(retailcrm.Options{BaseURL: base + sandboxPrefix, APIKey: sandbox.DemoAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.Orders(t.Context(), retailcrm.OrdersFilter{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Orders) == 0 {
+		t.Fatal("the sandbox of make run has no demo orders")
 	}
 }
