@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"unfbridge/shared/ratelimit"
+	"unfbridge/shared/retailcrm/fixtures"
 	"unfbridge/shared/store"
 	"unfbridge/shared/store/boltstore"
 )
@@ -26,25 +27,11 @@ const testKey = "tK7q-SECRET-9fQ2mZ8xW4vR1yU6pL3s"
 // go.mod above the working directory.
 func fixturesDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := fixtures.Dir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	fixtures := filepath.Join(dir, "..", "shared", "fixtures", "retailcrm")
-	if _, err := os.Stat(fixtures); err != nil {
-		t.Fatalf("fixtures: %v", err)
-	}
-	return fixtures
+	return dir
 }
 
 func fixture(t *testing.T, name string) []byte {

@@ -10,32 +10,19 @@ import (
 	"testing"
 	"time"
 
+	"unfbridge/shared/retailcrm/fixtures"
 	"unfbridge/shared/retailcrm/sandbox/shape"
 )
 
-// fixtures is the folder of recorded RetailCRM answers: <repository root>/../shared/fixtures/retailcrm.
-// It lies outside the repository; without it the shape test is skipped.
-func fixtures(t *testing.T) string {
+// fixturesDir is the folder of recorded RetailCRM answers: <repository root>/../shared/fixtures/retailcrm.
+// It lies outside the repository; without it the test fails.
+func fixturesDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := fixtures.Dir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", "retailcrm")
-	if _, err := os.Stat(fx); err != nil {
-		t.Fatalf("fixtures not found at %s (CI lays ../shared beside the checkout): %v", fx, err)
-	}
-	return fx
+	return dir
 }
 
 // shapeCase compares one sandbox answer with one fixture.
@@ -54,7 +41,7 @@ func orderMaps(p string) []string {
 }
 
 func TestShapesMatchFixtures(t *testing.T) {
-	dir := fixtures(t)
+	dir := fixturesDir(t)
 	sb, clock := newTestSandbox(t)
 	bridge, other := newAPI(t, sb, keyBridge), newAPI(t, sb, keyOther)
 	rich := shapeState(t, sb, clock, bridge, other)
