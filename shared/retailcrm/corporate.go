@@ -25,6 +25,8 @@ type CorporateCustomer struct {
 	Companies        []Company          `json:"companies,omitzero"`
 	CustomerContacts []CorporateContact `json:"customerContacts,omitzero"`
 	Addresses        []Address          `json:"addresses,omitzero"`
+	// MainCustomerContact is the main contact person (read only).
+	MainCustomerContact *CorporateContact `json:"mainCustomerContact,omitempty"`
 }
 
 // Company is a legal entity of a corporate customer.
@@ -68,7 +70,39 @@ type ContactsPage struct {
 	Pagination Pagination         `json:"pagination"`
 }
 
+// CorporateCustomersFilter selects corporate customers for CorporateCustomers.
+type CorporateCustomersFilter struct {
+	IDs         []int64
+	ExternalIDs []string
+	Sites       []string
+	// Limit is 20, 50 or 100; 0 means the API's default (20).
+	Limit int
+	Page  int
+}
+
+// CorporateCustomersPage is one page of CorporateCustomers.
+type CorporateCustomersPage struct {
+	Customers  []CorporateCustomer `json:"customersCorporate"`
+	Pagination Pagination          `json:"pagination"`
+}
+
+// AddressesPage is one page of CorporateAddresses.
+type AddressesPage struct {
+	Addresses  []Address  `json:"addresses"`
+	Pagination Pagination `json:"pagination"`
+}
+
 const corporatePath = v5 + "/customers-corporate/"
+
+// CorporateCustomers lists one page of corporate customers (GET /api/v5/customers-corporate).
+// Idempotent: retried.
+func (c *Client) CorporateCustomers(ctx context.Context, f CorporateCustomersFilter) (CorporateCustomersPage, error) {
+	q, err := listQuery(f.IDs, f.ExternalIDs, f.Sites, f.Limit, f.Page)
+	if err != nil {
+		return CorporateCustomersPage{}, err
+	}
+	return get[CorporateCustomersPage](ctx, c, v5+"/customers-corporate", q)
+}
 
 // CorporateCustomer reads a corporate customer (GET /api/v5/customers-corporate/{id}).
 // Idempotent: retried.
@@ -122,6 +156,16 @@ func (c *Client) CorporateContacts(ctx context.Context, ref Ref, limit, page int
 		return ContactsPage{}, err
 	}
 	return get[ContactsPage](ctx, c, ref.path(corporatePath, "/contacts"), q)
+}
+
+// CorporateAddresses lists the addresses of a corporate customer (GET
+// /api/v5/customers-corporate/{id}/addresses); limit is 0, 20, 50 or 100. Idempotent: retried.
+func (c *Client) CorporateAddresses(ctx context.Context, ref Ref, limit, page int) (AddressesPage, error) {
+	q, err := pagedRef(ref, limit, page)
+	if err != nil {
+		return AddressesPage{}, err
+	}
+	return get[AddressesPage](ctx, c, ref.path(corporatePath, "/addresses"), q)
 }
 
 // CreateCorporateCompany adds a company to a corporate customer (POST

@@ -112,6 +112,20 @@ func setTime(v url.Values, key string, t time.Time) {
 	}
 }
 
+// addInts adds one key=value pair per id, e.g. filter[ids][]=1&filter[ids][]=2.
+func addInts(v url.Values, key string, ids []int64) {
+	for _, id := range ids {
+		v.Add(key, strconv.FormatInt(id, 10))
+	}
+}
+
+// addStrings adds one key=value pair per string, e.g. filter[sites][]=a&filter[sites][]=b.
+func addStrings(v url.Values, key string, ss []string) {
+	for _, s := range ss {
+		v.Add(key, s)
+	}
+}
+
 func setBool(v url.Values, key string, b *bool) {
 	switch {
 	case b == nil:
@@ -135,6 +149,15 @@ func setPage(v url.Values, limit, page int) error {
 	setInt(v, "limit", int64(limit))
 	setInt(v, "page", int64(page))
 	return nil
+}
+
+// listQuery returns the filters lists share: CRM ids, externalIds, sites and paging.
+func listQuery(ids []int64, externalIDs, sites []string, limit, page int) (url.Values, error) {
+	q := url.Values{}
+	addInts(q, "filter[ids][]", ids)
+	addStrings(q, "filter[externalIds][]", externalIDs)
+	addStrings(q, "filter[sites][]", sites)
+	return q, setPage(q, limit, page)
 }
 
 // Pagination is the paging block of list answers.

@@ -56,6 +56,7 @@ func (rp reply) handler(t *testing.T) http.HandlerFunc {
 		ct = "text/html"
 	}
 	return func(w http.ResponseWriter, _ *http.Request) {
+		fixturesServed.add(rp.file)
 		w.Header().Set("Content-Type", ct)
 		w.WriteHeader(rp.status)
 		_, _ = w.Write(body)

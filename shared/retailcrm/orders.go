@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strconv"
 )
 
 // Order is an order as the API returns it and as create and edit calls send it. Edits send only
@@ -53,31 +52,6 @@ type Order struct {
 	Items                 []OrderItem   `json:"items,omitzero"`
 	Payments              List[Payment] `json:"payments,omitzero"`
 	CustomFields          Map[Value]    `json:"customFields,omitzero"`
-}
-
-// Customer is the customer or the contact person of an order: an individual ("customer") or a
-// corporate customer ("customer_corporate"). A reference needs only ID, or ExternalID and Site.
-type Customer struct {
-	ID           int64       `json:"id,omitempty"`
-	ExternalID   string      `json:"externalId,omitempty"`
-	Site         string      `json:"site,omitempty"`
-	Type         string      `json:"type,omitempty"`
-	NickName     string      `json:"nickName,omitempty"`
-	FirstName    string      `json:"firstName,omitempty"`
-	LastName     string      `json:"lastName,omitempty"`
-	Patronymic   string      `json:"patronymic,omitempty"`
-	Email        string      `json:"email,omitempty"`
-	Phones       []Phone     `json:"phones,omitzero"`
-	Address      *Address    `json:"address,omitempty"`
-	Contragent   *Contragent `json:"contragent,omitempty"`
-	IsContact    bool        `json:"isContact,omitempty"`
-	CreatedAt    string      `json:"createdAt,omitempty"`
-	CustomFields Map[Value]  `json:"customFields,omitzero"`
-}
-
-// Phone is one phone number of a customer.
-type Phone struct {
-	Number string `json:"number"`
 }
 
 // Contragent holds the legal details of a buyer or a company. ContragentType is "individual",
@@ -170,7 +144,9 @@ type CodeValue struct {
 	Value string `json:"value"`
 }
 
-// Offer is the catalog offer of an order line. A reference needs ID, ExternalID or XMLID.
+// Offer is a catalog offer: the offer of an order line, where a reference needs ID, ExternalID
+// or XMLID, or an offer of store/offers and store/products, which also carry the catalog fields
+// from Price on.
 type Offer struct {
 	ID          int64  `json:"id,omitempty"`
 	ExternalID  string `json:"externalId,omitempty"`
@@ -180,13 +156,33 @@ type Offer struct {
 	Article     string `json:"article,omitempty"`
 	VATRate     string `json:"vatRate,omitempty"`
 	Unit        *Unit  `json:"unit,omitempty"`
+	// Price is the base price (store/products only); Prices has every price type.
+	Price         *Decimal       `json:"price,omitempty"`
+	Prices        []CatalogPrice `json:"prices,omitzero"`
+	PurchasePrice *Decimal       `json:"purchasePrice,omitempty"`
+	Quantity      *Decimal       `json:"quantity,omitempty"`
+	Weight        *Decimal       `json:"weight,omitempty"`
+	Active        *bool          `json:"active,omitempty"`
+	Properties    Map[string]    `json:"properties,omitzero"`
+	// Product is the product of the offer (store/offers only).
+	Product *Product `json:"product,omitempty"`
 }
 
-// Unit is a unit of measure.
+// CatalogPrice is the price of an offer for one price type.
+type CatalogPrice struct {
+	PriceType string  `json:"priceType"`
+	Price     Decimal `json:"price"`
+	Ordering  int     `json:"ordering"`
+}
+
+// Unit is a unit of measure (reference/units, and the unit of an offer). Default marks the
+// account's default unit.
 type Unit struct {
-	Code string `json:"code,omitempty"`
-	Name string `json:"name,omitempty"`
-	Sym  string `json:"sym,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Sym     string `json:"sym,omitempty"`
+	Default bool   `json:"default,omitempty"`
+	Active  bool   `json:"active,omitempty"`
 }
 
 // ItemPrice is one price level of an order line (read only).
@@ -232,14 +228,8 @@ type OrderResult struct {
 
 // Orders lists orders (GET /api/v5/orders). Idempotent: retried.
 func (c *Client) Orders(ctx context.Context, f OrdersFilter) (OrdersPage, error) {
-	q := url.Values{}
-	for _, id := range f.IDs {
-		q.Add("filter[ids][]", strconv.FormatInt(id, 10))
-	}
-	for _, id := range f.ExternalIDs {
-		q.Add("filter[externalIds][]", id)
-	}
-	if err := setPage(q, f.Limit, f.Page); err != nil {
+	q, err := listQuery(f.IDs, f.ExternalIDs, nil, f.Limit, f.Page)
+	if err != nil {
 		return OrdersPage{}, err
 	}
 	return get[OrdersPage](ctx, c, v5+"/orders", q)

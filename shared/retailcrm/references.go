@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 )
 
 // Status is an order status (reference/statuses).
@@ -25,18 +26,20 @@ type StatusGroup struct {
 	Statuses []string `json:"statuses"`
 }
 
-// Store is a warehouse (reference/stores).
+// Store is a warehouse (reference/stores). EditStore sends the fields that are set, and Active
+// always. Type is "store-type-warehouse", "store-type-retail", "store-type-online" or
+// "store-type-supplier"; InventoryType is "integer" or "available".
 type Store struct {
 	Code          string   `json:"code"`
-	Name          string   `json:"name"`
-	Description   string   `json:"description"`
-	ExternalID    string   `json:"externalId"`
-	XMLID         string   `json:"xmlId"`
-	Type          string   `json:"type"`
-	InventoryType string   `json:"inventoryType"`
+	Name          string   `json:"name,omitempty"`
+	Description   string   `json:"description,omitempty"`
+	ExternalID    string   `json:"externalId,omitempty"`
+	XMLID         string   `json:"xmlId,omitempty"`
+	Type          string   `json:"type,omitempty"`
+	InventoryType string   `json:"inventoryType,omitempty"`
 	Active        bool     `json:"active"`
-	Email         string   `json:"email"`
-	Address       *Address `json:"address"`
+	Email         string   `json:"email,omitempty"`
+	Address       *Address `json:"address,omitempty"`
 }
 
 // PriceType is a price type (reference/price-types).
@@ -131,6 +134,30 @@ type OrderType struct {
 	Ordering      int    `json:"ordering"`
 }
 
+// OrderMethod is an order method (reference/order-methods): how an order was placed.
+type OrderMethod struct {
+	Code          string `json:"code"`
+	Name          string `json:"name"`
+	Active        bool   `json:"active"`
+	DefaultForCRM bool   `json:"defaultForCrm"`
+	DefaultForAPI bool   `json:"defaultForApi"`
+	IsFromPos     bool   `json:"isFromPos"`
+}
+
+// ProductStatus is a status of order lines (reference/product-statuses); CancelStatus marks
+// the statuses that cancel the line.
+type ProductStatus struct {
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	Active       bool   `json:"active"`
+	Ordering     int    `json:"ordering"`
+	CreatedAt    string `json:"createdAt"`
+	CancelStatus bool   `json:"cancelStatus"`
+	// OrderStatusByProductStatus, when set, is the status an order moves to once every line has
+	// this status.
+	OrderStatusByProductStatus string `json:"orderStatusByProductStatus"`
+}
+
 // Statuses returns the order statuses by code (GET /api/v5/reference/statuses).
 func (c *Client) Statuses(ctx context.Context) (map[string]Status, error) {
 	return reference[Map[Status]](ctx, c, "statuses", "statuses")
@@ -174,6 +201,36 @@ func (c *Client) Sites(ctx context.Context) (map[string]Site, error) {
 // OrderTypes returns the order types by code (GET /api/v5/reference/order-types).
 func (c *Client) OrderTypes(ctx context.Context) (map[string]OrderType, error) {
 	return reference[Map[OrderType]](ctx, c, "order-types", "orderTypes")
+}
+
+// OrderMethods returns the order methods by code (GET /api/v5/reference/order-methods).
+func (c *Client) OrderMethods(ctx context.Context) (map[string]OrderMethod, error) {
+	return reference[Map[OrderMethod]](ctx, c, "order-methods", "orderMethods")
+}
+
+// Units returns the units of measure by code (GET /api/v5/reference/units).
+func (c *Client) Units(ctx context.Context) (map[string]Unit, error) {
+	return reference[Map[Unit]](ctx, c, "units", "units")
+}
+
+// ProductStatuses returns the order line statuses by code (GET
+// /api/v5/reference/product-statuses).
+func (c *Client) ProductStatuses(ctx context.Context) (map[string]ProductStatus, error) {
+	return reference[Map[ProductStatus]](ctx, c, "product-statuses", "productStatuses")
+}
+
+// EditStore creates the warehouse st.Code or changes it (POST
+// /api/v5/reference/stores/{code}/edit). Idempotent: retried.
+func (c *Client) EditStore(ctx context.Context, st Store) error {
+	if st.Code == "" || st.Code == "." || st.Code == ".." {
+		return fmt.Errorf("%w: store code %q", ErrInvalidArgument, st.Code)
+	}
+	form, err := entityForm("store", st, nil)
+	if err != nil {
+		return err
+	}
+	_, err = post[struct{}](ctx, c, v5+"/reference/stores/"+url.PathEscape(st.Code)+"/edit", form, true)
+	return err
 }
 
 // reference reads the reference book at /api/v5/reference/<name>, held in the answer's field.

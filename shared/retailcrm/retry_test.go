@@ -107,6 +107,18 @@ func TestNonIdempotentCallsAreNotRetried(t *testing.T) {
 			_, err := c.CreateCorporateContact(t.Context(), ByID(1, ""), CorporateContact{})
 			return err
 		},
+		"orders upload with an order without externalId": func(c *Client) error {
+			_, err := c.UploadOrders(t.Context(), "shop", []Order{{ExternalID: "A-1"}, {Number: "A-2"}})
+			return err
+		},
+		"customer create without externalId": func(c *Client) error {
+			_, err := c.CreateCustomer(t.Context(), "shop", Customer{FirstName: "Анна"})
+			return err
+		},
+		"customer edit by externalId": func(c *Client) error {
+			_, err := c.EditCustomer(t.Context(), ByExternalID("C-1", "shop"), Customer{FirstName: "Анна"})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for failName, fail := range map[string]http.HandlerFunc{"503": rateLimited(t), "dropped connection": abort} {
@@ -144,6 +156,22 @@ func TestIdempotentWritesAreRetried(t *testing.T) {
 			_, err := c.EditPayment(t.Context(), ByExternalID("guid", "shop"), Payment{})
 			return err
 		},
+		"orders upload when every order has an externalId": func(c *Client) error {
+			_, err := c.UploadOrders(t.Context(), "shop", []Order{{ExternalID: "A-1"}, {ExternalID: "A-2"}})
+			return err
+		},
+		"fix external ids": func(c *Client) error {
+			return c.FixExternalIDs(t.Context(), []EntityRef{{ID: 1, ExternalID: "A-1"}})
+		},
+		"customer create with externalId": func(c *Client) error {
+			_, err := c.CreateCustomer(t.Context(), "shop", Customer{ExternalID: "C-1"})
+			return err
+		},
+		"customer edit by id": func(c *Client) error {
+			_, err := c.EditCustomer(t.Context(), ByID(1, "shop"), Customer{FirstName: "Анна"})
+			return err
+		},
+		"store edit":         func(c *Client) error { return c.EditStore(t.Context(), Store{Code: "main", Active: true}) },
 		"payment delete":     func(c *Client) error { return c.DeletePayment(t.Context(), 1) },
 		"inventories upload": func(c *Client) error { _, err := c.UploadInventories(t.Context(), "", nil); return err },
 		"prices upload":      func(c *Client) error { _, err := c.UploadPrices(t.Context(), nil); return err },

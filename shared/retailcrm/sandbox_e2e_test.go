@@ -216,3 +216,63 @@ func TestOwnChangesAreMarkedInHistory(t *testing.T) {
 		t.Fatalf("a key without the site read its order: %v", err)
 	}
 }
+
+// TestReadsAndFixesAgainstSandbox runs the account, reference, stock and order status calls
+// against the sandbox: the client and the simulator agree on the wire.
+func TestReadsAndFixesAgainstSandbox(t *testing.T) {
+	sb := demoSandbox(t, sandbox.Options{RateLimit: -1})
+	c := sandboxClient(t, sb, sandbox.DemoAPIKey, nil)
+	ctx := t.Context()
+
+	if v, err := c.APIVersions(ctx); err != nil || len(v) != 3 || v[2] != "5.0" {
+		t.Errorf("versions %v %v", v, err)
+	}
+	if info, err := c.SystemInfo(ctx); err != nil || info.PublicURL != sb.URL() {
+		t.Errorf("system info %+v %v", info, err)
+	}
+	if st, err := c.Settings(ctx); err != nil || st.DefaultCurrency.Value != "RUB" || len(st.WorkTimes) != 5 {
+		t.Errorf("settings %+v %v", st, err)
+	}
+	if u, err := c.User(ctx, 11); err != nil || u.FirstName != "Анна" || !u.IsManager {
+		t.Errorf("user %+v %v", u, err)
+	}
+	if units, err := c.Units(ctx); err != nil || !units["pc"].Default {
+		t.Errorf("units %+v %v", units, err)
+	}
+	if ps, err := c.ProductStatuses(ctx); err != nil || !ps["out-of-stock"].CancelStatus || ps["new"].Ordering != 10 {
+		t.Errorf("product statuses %+v %v", ps, err)
+	}
+	if m, err := c.OrderMethods(ctx); err != nil || !m["phone"].DefaultForCRM {
+		t.Errorf("order methods %+v %v", m, err)
+	}
+
+	inv, err := c.Inventories(ctx, retailcrm.InventoriesFilter{Details: true})
+	if err != nil || len(inv.Offers) != 6 || inv.Pagination.TotalCount != 6 {
+		t.Fatalf("inventories %+v %v", inv, err)
+	}
+	first := inv.Offers[0]
+	if first.Site != sandbox.DemoSite || first.Quantity.String() != "15" || first.PurchasePrice.String() != "1393" ||
+		len(first.Stores) != 2 || first.Stores[0].Store != "main" || first.Stores[1].PurchasePrice != nil {
+		t.Errorf("offer %+v", first)
+	}
+	if _, err := c.UploadInventories(ctx, "", []retailcrm.InventoryOffer{{ExternalID: first.ExternalID,
+		Stores: []retailcrm.InventoryStore{{Code: "second", Available: retailcrm.MustDecimal("0.5")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err = c.Inventories(ctx, retailcrm.InventoriesFilter{OfferExternalIDs: []string{first.ExternalID}})
+	if err != nil || len(inv.Offers) != 1 || inv.Offers[0].Quantity.String() != "12.5" || inv.Offers[0].Stores != nil {
+		t.Errorf("after the upload %+v %v", inv, err)
+	}
+
+	created, err := c.CreateOrder(ctx, sandbox.DemoSite, retailcrm.Order{Items: []retailcrm.OrderItem{{Offer: &retailcrm.Offer{ExternalID: first.ExternalID}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.FixExternalIDs(ctx, []retailcrm.EntityRef{{ID: created.ID, ExternalID: "1C-42"}}); err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := c.OrderStatuses(ctx, nil, []string{"1C-42"})
+	if err != nil || len(statuses) != 1 || statuses[0] != (retailcrm.OrderStatus{ID: created.ID, ExternalID: "1C-42", Status: "new", Group: "new"}) {
+		t.Errorf("statuses %+v %v", statuses, err)
+	}
+}

@@ -73,3 +73,15 @@ func (c *Client) AllUsers(ctx context.Context, f UsersFilter) ([]User, error) {
 		}
 	}
 }
+
+// User reads one user by CRM id (GET /api/v5/users/{id}). Idempotent: retried.
+func (c *Client) User(ctx context.Context, id int64) (User, error) {
+	ref := ByID(id, "")
+	if err := ref.validate(); err != nil {
+		return User{}, err
+	}
+	resp, err := get[struct {
+		User User `json:"user"`
+	}](ctx, c, ref.path(v5+"/users/", ""), nil)
+	return resp.User, err
+}

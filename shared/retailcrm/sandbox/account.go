@@ -12,9 +12,10 @@ const (
 
 // account is the state of the simulated RetailCRM account. Every access holds Sandbox.mu.
 type account struct {
-	loc     *time.Location
-	clockFn func() time.Time
-	ids     map[idKind]int
+	loc       *time.Location
+	clockFn   func() time.Time
+	createdAt time.Time
+	ids       map[idKind]int
 
 	keys  map[string]*apiKey
 	sites []*Site
@@ -28,6 +29,7 @@ type account struct {
 	orderMethods    []OrderMethod
 	stores          []Store
 	priceTypes      []PriceType
+	productStatuses []ProductStatus
 	users           []User
 
 	offers    []*offer
@@ -66,7 +68,9 @@ var idBase = map[idKind]int{
 }
 
 func newAccount(loc *time.Location, clock func() time.Time) *account {
-	return &account{loc: loc, clockFn: clock, ids: map[idKind]int{}, keys: map[string]*apiKey{}}
+	a := &account{loc: loc, clockFn: clock, ids: map[idKind]int{}, keys: map[string]*apiKey{}}
+	a.createdAt = a.clock()
+	return a
 }
 
 func (a *account) newID(k idKind) int {

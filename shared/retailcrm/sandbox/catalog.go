@@ -90,6 +90,22 @@ type unitView struct {
 	Sym  string `json:"sym"`
 }
 
+// piece is the unit of every offer, the only entry of reference/units.
+var piece = unitView{Code: "pc", Name: "Штука", Sym: "шт."}
+
+// handleUnits answers GET reference/units.
+func handleUnits(*account, *call) (any, error) {
+	type unitBookView struct {
+		unitView
+		Default bool `json:"default"`
+		Active  bool `json:"active"`
+	}
+	return struct {
+		Success bool                    `json:"success"`
+		Units   map[string]unitBookView `json:"units"`
+	}{true, map[string]unitBookView{piece.Code: {piece, true, true}}}, nil
+}
+
 // offerView is the offer inside an order item.
 type offerView struct {
 	DisplayName string   `json:"displayName"`
@@ -105,6 +121,20 @@ type offerView struct {
 func (of *offer) view() offerView {
 	return offerView{
 		DisplayName: of.name, ID: of.id, ExternalID: of.externalID, XMLID: of.xmlID, Name: of.name,
-		Article: of.article, VatRate: "none", Unit: unitView{Code: "pc", Name: "Штука", Sym: "шт."},
+		Article: of.article, VatRate: "none", Unit: piece,
 	}
+}
+
+// catalogSite is the site the shared catalog belongs to: the main catalog site, else the first
+// site.
+func (a *account) catalogSite() string {
+	for _, st := range a.sites {
+		if st.IsCatalogMainSite {
+			return st.Code
+		}
+	}
+	if len(a.sites) > 0 {
+		return a.sites[0].Code
+	}
+	return ""
 }

@@ -76,6 +76,16 @@ func (s *Sandbox) seedStatuses() {
 	} {
 		s.AddOrderType(t)
 	}
+	for i, st := range []ProductStatus{
+		{Code: "new", Name: "Добавлен", Active: true},
+		{Code: "confirming", Name: "Подтверждение наличия", Active: true},
+		{Code: "in-reserve", Name: "В резерве", Active: true},
+		{Code: "sold", Name: "Продан", Active: true},
+		{Code: "out-of-stock", Name: "Нет в наличии", Active: true, CancelStatus: true},
+	} {
+		st.Ordering = (i + 1) * 10
+		s.AddProductStatus(st)
+	}
 	for _, m := range []OrderMethod{
 		{Code: "shopping-cart", Name: "Оформлен через корзину", Active: true, DefaultForAPI: true},
 		{Code: "phone", Name: "По телефону", Active: true, DefaultForCRM: true},

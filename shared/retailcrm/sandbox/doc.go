@@ -1,8 +1,9 @@
 // Package sandbox is an in-process simulator of the RetailCRM API v5, in the spirit of
 // net/http/httptest: tests and local runs get a real HTTP server on 127.0.0.1 that answers like
-// a RetailCRM account (envelopes, status codes, by/site rules, order history, payments, stock and
-// price uploads, reference books, managers, corporate customers), plus switches to inject faults
-// and Go methods to seed data, act as a CRM user and read the resulting state.
+// a RetailCRM account (envelopes, status codes, by/site rules, order history, order statuses and
+// externalId fixes, payments, stock reads and uploads, price uploads, reference books, managers,
+// corporate customers, account settings), plus switches to inject faults and Go methods to seed
+// data, act as a CRM user and read the resulting state.
 //
 // It is written from the API documentation and the recorded responses in
 // shared/fixtures/retailcrm, independently of the bridge's client, so that an encoding mistake

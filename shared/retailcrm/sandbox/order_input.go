@@ -96,6 +96,9 @@ func (v *vatRate) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// msgExternalIDTaken refuses an externalId another order of the site has.
+const msgExternalIDTaken = "Order with this externalId already exists."
+
 // errs collects validation errors keyed by field path.
 type errs map[string]string
 
@@ -170,7 +173,7 @@ func (a *account) applyOrder(o *order, in *orderInput, now time.Time) errs {
 		a.applyDelivery(o, in.Delivery.value(), e)
 	}
 	if other := a.orderByExternal(o.externalID, o.site); o.externalID != "" && other != nil && other.id != o.id {
-		e.add("externalId", "Order with this externalId already exists.")
+		e.add("externalId", msgExternalIDTaken)
 	}
 	a.applyParties(o, in, e)
 	if in.Items.set {

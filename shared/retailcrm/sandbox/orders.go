@@ -155,15 +155,14 @@ func handleOrdersList(a *account, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids, err := ints("ids", f["ids"])
+	ids, err := ints("filter[ids]", f["ids"])
 	if err != nil {
 		return nil, err
 	}
-	in := func(vals []string, v string) bool { return len(vals) == 0 || slices.Contains(vals, v) }
 	var hits []*order
 	for _, o := range slices.Backward(a.orders) {
 		if c.key.reaches(o.site) && (len(ids) == 0 || slices.Contains(ids, o.id)) &&
-			in(f["externalIds"], o.externalID) && in(f["numbers"], o.number) && in(f["sites"], o.site) {
+			matches(f["externalIds"], o.externalID) && matches(f["numbers"], o.number) && matches(f["sites"], o.site) {
 			hits = append(hits, o)
 		}
 	}
@@ -177,4 +176,88 @@ func handleOrdersList(a *account, c *call) (any, error) {
 		Pagination pagination  `json:"pagination"`
 		Orders     []orderView `json:"orders"`
 	}{true, p, views}, nil
+}
+
+// maxStatusIDs bounds the ids and externalIds of one orders/statuses call (unconfirmed).
+const maxStatusIDs = 500
+
+type orderStatusView struct {
+	ID         int    `json:"id"`
+	ExternalID string `json:"externalId,omitempty"`
+	Status     string `json:"status"`
+	Group      string `json:"group"`
+}
+
+// handleOrderStatuses answers GET orders/statuses with ids[] and/or externalIds[]: the status
+// and status group of those orders of the sites the key reaches; others are left out.
+func handleOrderStatuses(a *account, c *call) (any, error) {
+	ids, err := ints("ids", listParam(c.query, "ids"))
+	if err != nil {
+		return nil, err
+	}
+	exts := listParam(c.query, "externalIds")
+	switch n := len(ids) + len(exts); {
+	case n == 0:
+		return nil, errInput("ids", probRequired)
+	case n > maxStatusIDs:
+		return nil, errInput("ids", fmt.Sprintf("This collection should contain %d elements or less.", maxStatusIDs))
+	}
+	views := []orderStatusView{}
+	for _, o := range a.orders {
+		if c.key.reaches(o.site) && (slices.Contains(ids, o.id) || o.externalID != "" && slices.Contains(exts, o.externalID)) {
+			st, _ := a.status(o.status)
+			views = append(views, orderStatusView{ID: o.id, ExternalID: o.externalID, Status: o.status, Group: st.Group})
+		}
+	}
+	return struct {
+		Success bool              `json:"success"`
+		Orders  []orderStatusView `json:"orders"`
+	}{true, views}, nil
+}
+
+// externalIDFix is one entry of orders/fix-external-ids.
+type externalIDFix struct {
+	ID         int    `json:"id"`
+	ExternalID string `json:"externalId"`
+}
+
+// handleFixExternalIDs answers POST orders/fix-external-ids: orders=[{id, externalId}] sets the
+// externalId of orders given by CRM id, each change recorded in history as an API edit. The
+// whole batch is validated before anything is stored (unconfirmed messages).
+func handleFixExternalIDs(a *account, c *call) (any, error) {
+	var in []externalIDFix
+	if err := decodeBatch(c, "orders", &in); err != nil {
+		return nil, err
+	}
+	e := errs{}
+	targets := make([]*order, len(in))
+	taken := map[[2]string]bool{} // site and externalId given earlier in the batch
+	for i, f := range in {
+		field := indexed("orders", i)
+		o := a.orderByID(f.ID)
+		if o == nil || !c.key.reaches(o.site) {
+			e.add(field+".id", "Order not found.")
+			continue
+		}
+		key := [2]string{o.site, f.ExternalID}
+		other := a.orderByExternal(f.ExternalID, o.site)
+		switch {
+		case f.ExternalID == "":
+			e.add(field+".externalId", probRequired)
+		case taken[key] || other != nil && other.id != o.id:
+			e.add(field+".externalId", msgExternalIDTaken)
+		}
+		taken[key] = true
+		targets[i] = o
+	}
+	if len(e) > 0 {
+		return nil, errEntity(e)
+	}
+	for i, f := range in {
+		edit := &orderInput{ExternalID: opt[string]{set: true, v: f.ExternalID}}
+		if err := a.editOrder(targets[i], edit, actor{source: SourceAPI, key: c.key.key}); err != nil {
+			return nil, err
+		}
+	}
+	return success(), nil
 }

@@ -91,13 +91,28 @@ func flagValue(vals []string) (value, given bool, err error) {
 	return false, false, errInput("filter", probInvalid)
 }
 
-// ints parses a list of integer filter values.
-func ints(name string, vals []string) ([]int, error) {
+// listParam collects the values of a list parameter outside the filters: "ids[]=1&ids[]=2" or
+// the PHP form "ids[0]=1".
+func listParam(q url.Values, name string) []string {
+	var out []string
+	for key, vals := range q {
+		if tail, found := strings.CutPrefix(key, name); found && validIndex(tail) {
+			out = append(out, vals...)
+		}
+	}
+	return out
+}
+
+// matches tells whether v is one of the filter values; no values match everything.
+func matches(vals []string, v string) bool { return len(vals) == 0 || slices.Contains(vals, v) }
+
+// ints parses the integer values of the parameter param ("filter[ids]", "ids").
+func ints(param string, vals []string) ([]int, error) {
 	out := make([]int, 0, len(vals))
 	for _, v := range vals {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return nil, errInput("filter["+name+"]", probInvalid)
+			return nil, errInput(param, probInvalid)
 		}
 		out = append(out, n)
 	}

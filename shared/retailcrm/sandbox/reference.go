@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"slices"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -139,6 +140,27 @@ type OrderMethod struct {
 	IsFromPos     bool   `json:"isFromPos"`
 }
 
+// ProductStatus is a status of order lines (reference/product-statuses); CancelStatus marks the
+// statuses that cancel the line. The sandbox lists them but does not check line statuses
+// against them.
+type ProductStatus struct {
+	Code         string
+	Name         string
+	Active       bool
+	Ordering     int
+	CancelStatus bool
+	CreatedAt    time.Time // default: when added
+}
+
+type productStatusView struct {
+	Code         string `json:"code"`
+	Ordering     int    `json:"ordering"`
+	Active       bool   `json:"active"`
+	CreatedAt    string `json:"createdAt"`
+	CancelStatus bool   `json:"cancelStatus"`
+	Name         string `json:"name"`
+}
+
 // DeliveryType is a delivery type (reference/delivery-types). Empty Sites means every site.
 type DeliveryType struct {
 	Code            string
@@ -242,6 +264,16 @@ func (s *Sandbox) AddOrderType(t OrderType) {
 // AddOrderMethod adds an order method.
 func (s *Sandbox) AddOrderMethod(m OrderMethod) {
 	add(s, func(a *account) { a.orderMethods = append(a.orderMethods, m) })
+}
+
+// AddProductStatus adds a status of order lines.
+func (s *Sandbox) AddProductStatus(st ProductStatus) {
+	add(s, func(a *account) {
+		if st.CreatedAt.IsZero() {
+			st.CreatedAt = a.clock()
+		}
+		a.productStatuses = append(a.productStatuses, st)
+	})
 }
 
 func add(s *Sandbox, f func(a *account)) {
@@ -382,4 +414,15 @@ func handleDeliveryTypes(a *account, _ *call) (any, error) {
 		Success       bool                        `json:"success"`
 		DeliveryTypes map[string]deliveryTypeView `json:"deliveryTypes"`
 	}{true, byCode(a.deliveryTypes, func(t DeliveryType) string { return t.Code }, DeliveryType.view)}, nil
+}
+
+func handleProductStatuses(a *account, _ *call) (any, error) {
+	view := func(st ProductStatus) productStatusView {
+		return productStatusView{Code: st.Code, Ordering: st.Ordering, Active: st.Active, CreatedAt: a.stamp(st.CreatedAt),
+			CancelStatus: st.CancelStatus, Name: st.Name}
+	}
+	return struct {
+		Success         bool                         `json:"success"`
+		ProductStatuses map[string]productStatusView `json:"productStatuses"`
+	}{true, byCode(a.productStatuses, func(st ProductStatus) string { return st.Code }, view)}, nil
 }

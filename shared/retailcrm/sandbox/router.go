@@ -53,9 +53,14 @@ type route struct {
 func routes() []route {
 	return []route{
 		{http.MethodGet, split("credentials"), scopeNone, handleCredentials},
+		{http.MethodGet, split("api-versions"), scopeNone, handleAPIVersions},
+		{http.MethodGet, split("system-info"), scopeNone, handleSystemInfo},
+		{http.MethodGet, split("v5/settings"), ScopeReferenceRead, handleSettings}, // unconfirmed scope
 
 		{http.MethodGet, split("v5/orders"), ScopeOrderRead, handleOrdersList},
 		{http.MethodGet, split("v5/orders/history"), ScopeOrderRead, handleHistory},
+		{http.MethodGet, split("v5/orders/statuses"), ScopeOrderRead, handleOrderStatuses},
+		{http.MethodPost, split("v5/orders/fix-external-ids"), ScopeOrderWrite, handleFixExternalIDs},
 		{http.MethodPost, split("v5/orders/create"), ScopeOrderWrite, handleOrderCreate},
 		{http.MethodPost, split("v5/orders/payments/create"), ScopeOrderWrite, handlePaymentCreate},
 		{http.MethodPost, split("v5/orders/payments/{id}/edit"), ScopeOrderWrite, handlePaymentEdit},
@@ -79,7 +84,10 @@ func routes() []route {
 		{http.MethodGet, split("v5/reference/order-methods"), ScopeReferenceRead, handleOrderMethods},
 		{http.MethodGet, split("v5/reference/stores"), ScopeReferenceRead, handleStores},
 		{http.MethodGet, split("v5/reference/price-types"), ScopeReferenceRead, handlePriceTypes},
+		{http.MethodGet, split("v5/reference/units"), ScopeReferenceRead, handleUnits},
+		{http.MethodGet, split("v5/reference/product-statuses"), ScopeReferenceRead, handleProductStatuses},
 
+		{http.MethodGet, split("v5/store/inventories"), ScopeStoreRead, handleInventories},
 		{http.MethodPost, split("v5/store/inventories/upload"), ScopeStoreWrite, handleInventoriesUpload},
 		{http.MethodPost, split("v5/store/prices/upload"), ScopeStoreWrite, handlePricesUpload},
 

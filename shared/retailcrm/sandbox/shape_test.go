@@ -138,6 +138,24 @@ func TestShapesMatchFixtures(t *testing.T) {
 		{"customers-corporate-contacts.json", func() []byte {
 			return bridge.get("/api/v5/customers-corporate/"+rich.corporateID+"/contacts", query("by", "id")).ok(t).body
 		}, shape.Rules{}},
+		{"api-versions.json", func() []byte { return bridge.get("/api/api-versions", nil).ok(t).body }, shape.Rules{}},
+		{"api-system-info.json", func() []byte { return bridge.get("/api/system-info", nil).ok(t).body }, shape.Rules{}},
+		{"settings.json", func() []byte { return bridge.get("/api/v5/settings", nil).ok(t).body }, shape.Rules{
+			Optional: allow(notModelled+": MessageGateway (chat) order creation defaults", "settings.mg"),
+		}},
+		{"orders-statuses.json", func() []byte {
+			return bridge.get("/api/v5/orders/statuses", query("externalIds[]", "site-1001")).ok(t).body
+		}, shape.Rules{}},
+		{"orders-fix-external-ids.json", func() []byte {
+			return bridge.post("/api/v5/orders/fix-external-ids", form("orders", `[{"id": `+rich.listID+`, "externalId": "shape-fixed"}]`)).ok(t).body
+		}, shape.Rules{}},
+		{"reference-units.json", ref(t, bridge, "units"), shape.Rules{Maps: []string{"units"}}},
+		{"reference-product-statuses.json", ref(t, bridge, "product-statuses"), shape.Rules{
+			Maps: []string{"productStatuses"},
+			Optional: allow(notModelled+": the order status that line statuses lead to",
+				"productStatuses.*.orderStatusByProductStatus", "productStatuses.*.orderStatusForProductStatus"),
+		}},
+		{"store-inventories.json", func() []byte { return bridge.get("/api/v5/store/inventories", nil).ok(t).body }, shape.Rules{}},
 
 		{"error-400-missing-parameter.json", func() []byte { return body(bridge.post("/api/v5/orders/create", nil)) }, shape.Rules{}},
 		{"error-envelope-validation.json", func() []byte {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -261,6 +262,81 @@ func handlePricesUpload(a *account, c *call) (any, error) {
 		}
 	}
 	return ans, nil
+}
+
+type storeStockView struct {
+	Store         string `json:"store"`
+	PurchasePrice *num   `json:"purchasePrice,omitempty"`
+	Quantity      num    `json:"quantity"`
+}
+
+type inventoryView struct {
+	ID            int              `json:"id"`
+	ExternalID    string           `json:"externalId,omitempty"`
+	XMLID         string           `json:"xmlId,omitempty"`
+	Site          string           `json:"site"`
+	PurchasePrice *num             `json:"purchasePrice,omitempty"`
+	Quantity      num              `json:"quantity"`
+	Stores        []storeStockView `json:"stores,omitzero"`
+}
+
+// nonZero is n, or nil for zero: a purchase price never set is left out.
+func nonZero(n num) *num {
+	if n.IsZero() {
+		return nil
+	}
+	return &n
+}
+
+// handleInventories answers GET store/inventories with filter[ids][], filter[offerExternalId][],
+// filter[offerXmlId][], filter[sites][] and paging: the stock of every offer summed over the
+// stores and, with filter[details]=1, per store.
+func handleInventories(a *account, c *call) (any, error) {
+	f, err := filters(c.query, "ids", "offerExternalId", "offerXmlId", "sites", "details")
+	if err != nil {
+		return nil, err
+	}
+	pg, err := pageOf(c.query)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := ints("filter[ids]", f["ids"])
+	if err != nil {
+		return nil, err
+	}
+	details, _, err := flagValue(f["details"])
+	if err != nil {
+		return nil, err
+	}
+	site := a.catalogSite()
+	var hits []*offer
+	for _, of := range a.offers {
+		if (len(ids) == 0 || slices.Contains(ids, of.id)) && matches(f["offerExternalId"], of.externalID) &&
+			matches(f["offerXmlId"], of.xmlID) && matches(f["sites"], site) {
+			hits = append(hits, of)
+		}
+	}
+	lo, hi, p := paginate(len(hits), pg)
+	views := make([]inventoryView, 0, hi-lo)
+	for _, of := range hits[lo:hi] {
+		v := inventoryView{ID: of.id, ExternalID: of.externalID, XMLID: of.xmlID, Site: site, PurchasePrice: nonZero(of.purchasePrice)}
+		var stores []storeStockView
+		for _, st := range a.stores {
+			if e, ok := of.stock[st.Code]; ok {
+				v.Quantity = v.Quantity.add(e.available)
+				stores = append(stores, storeStockView{Store: st.Code, PurchasePrice: nonZero(e.purchasePrice), Quantity: e.available})
+			}
+		}
+		if details {
+			v.Stores = nonNil(stores)
+		}
+		views = append(views, v)
+	}
+	return struct {
+		Success    bool            `json:"success"`
+		Pagination pagination      `json:"pagination"`
+		Offers     []inventoryView `json:"offers"`
+	}{true, p, views}, nil
 }
 
 // decodeBatch decodes a JSON array form field of an upload and enforces the batch limit.
