@@ -27,13 +27,17 @@ func mapError(err error) error {
 }
 
 // writeError maps a TransactWriteItems error: a failed condition gives a *store.WriteConflict
-// naming the first operation whose condition failed; other errors are wrapped as mapError does.
+// naming the first operation whose condition failed; so does a conflict with another
+// transaction on the same item (TransactionConflict), since the caller's remedy is the same:
+// read again and retry. Other errors are wrapped as mapError does.
 func writeError(err error) error {
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) {
-		for i, r := range canceled.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-				return &store.WriteConflict{Index: i}
+		for _, code := range []string{"ConditionalCheckFailed", "TransactionConflict"} {
+			for i, r := range canceled.CancellationReasons {
+				if aws.ToString(r.Code) == code {
+					return &store.WriteConflict{Index: i}
+				}
 			}
 		}
 		for i, r := range canceled.CancellationReasons {
