@@ -3,17 +3,22 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"unfbridge/shared/httpapi"
+	"unfbridge/shared/secret"
 	"unfbridge/shared/store"
+	"unfbridge/shared/sync"
 )
 
 // Deps are what the admin API works with.
 type Deps struct {
-	Store   store.Store
+	Store store.Store
+	// Secrets holds the admin token that every /admin/v1 request must present.
+	Secrets secret.Store
+	Setup   *sync.Setup
 	Version string
 	Log     *slog.Logger
 }
@@ -22,6 +27,7 @@ type Deps struct {
 func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", d.healthz)
+	d.settingsRoutes(mux)
 	return mux
 }
 
@@ -46,12 +52,5 @@ func (d Deps) healthz(w http.ResponseWriter, r *http.Request) {
 			Message: "Хранилище настроек недоступно. Повторите попытку позже."}
 		status = http.StatusServiceUnavailable
 	}
-	writeJSON(w, status, h)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	httpapi.WriteJSON(w, status, h)
 }
