@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -12,35 +13,23 @@ import (
 	"unfbridge/shared/buildinfo"
 	"unfbridge/shared/config"
 	"unfbridge/shared/lambdahttp"
-	"unfbridge/shared/logging"
-	"unfbridge/shared/store/dynamostore"
+	"unfbridge/shared/onecrefs"
+	"unfbridge/shared/settings"
+	"unfbridge/shared/sync"
+	"unfbridge/shared/wiring"
 )
 
 func main() {
-	if err := run(); err != nil {
+	var cfg config.Admin
+	env, err := wiring.Open(context.Background(), "admin", &cfg, &cfg.Common)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "admin:", err)
 		os.Exit(1)
 	}
-}
-
-func run() error {
-	var cfg config.Admin
-	if err := config.Load(&cfg, os.LookupEnv); err != nil {
-		return err
+	setup := &sync.Setup{
+		Repo: settings.NewRepo(env.Store), Secrets: env.Secrets, Refs: onecrefs.New(env.Store), Now: time.Now, Log: env.Log,
+		Connect: sync.NewConnector(env.Store, float64(cfg.RetailCRMRate), sync.InteractiveRetry, env.Log),
 	}
-	log, err := logging.New(os.Stdout, cfg.LogLevel, "admin")
-	if err != nil {
-		return err
-	}
-	client, err := dynamostore.NewClient(context.Background(), dynamostore.Options{Endpoint: cfg.DynamoDBEndpoint})
-	if err != nil {
-		return err
-	}
-	h := admin.NewHandler(admin.Deps{
-		Store:   dynamostore.New(client, cfg.TableName),
-		Version: buildinfo.Version(),
-		Log:     log,
-	})
+	h := admin.NewHandler(admin.Deps{Store: env.Store, Secrets: env.Secrets, Setup: setup, Version: buildinfo.Version(), Log: env.Log})
 	lambda.Start(lambdahttp.Handler(h))
-	return nil
 }

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"unfbridge/shared/config"
+	"unfbridge/shared/secret"
+	"unfbridge/shared/secret/ssmsecret"
+	"unfbridge/shared/secret/ssmsecret/ssmfake"
 )
 
 // invocationPath is the emulator's endpoint, the one `sam local invoke` calls too.
@@ -126,4 +129,29 @@ func waitListening(ctx context.Context, addr string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// The tokens the sample events of events/ present; sampleSecrets holds them.
+const (
+	sampleAdminToken = "sample-admin-token-change-me-0123456789abcdef"
+	sampleOnecToken  = "sample-onec-token-change-me-0123456789abcdef"
+	secretsPrefix    = "/unfbridge/local/"
+)
+
+// sampleSecrets starts the SSM stand-in with the sample tokens and returns the function
+// variables that point at it.
+func sampleSecrets(ctx context.Context) (map[string]string, func(), error) {
+	fake := ssmfake.New()
+	secrets, err := ssmsecret.New(fake.Client(), secretsPrefix)
+	if err != nil {
+		fake.Close()
+		return nil, nil, err
+	}
+	for name, value := range map[string]string{secret.AdminToken: sampleAdminToken, secret.OnecToken: sampleOnecToken} {
+		if err := secrets.Put(ctx, name, value); err != nil {
+			fake.Close()
+			return nil, nil, err
+		}
+	}
+	return map[string]string{"SSM_ENDPOINT": fake.URL(), "SECRETS_PREFIX": secretsPrefix}, fake.Close, nil
 }

@@ -30,6 +30,61 @@ var expected = map[string]func(t *testing.T, out []byte){
 	},
 }
 
+func init() {
+	expected["admin-get-settings.json"] = func(t *testing.T, out []byte) {
+		var v struct {
+			Verified bool
+			Settings struct{ Catalog struct{ ObjectKey string } }
+		}
+		checkHTTP(t, out, 200, &v)
+		if v.Verified || v.Settings.Catalog.ObjectKey != "catalog_icml.xml" {
+			t.Fatalf("settings %+v", v)
+		}
+	}
+	expected["admin-put-catalog.json"] = func(t *testing.T, out []byte) {
+		var v struct {
+			Settings struct {
+				Catalog struct{ Characteristics bool }
+			}
+		}
+		checkHTTP(t, out, 200, &v)
+		if !v.Settings.Catalog.Characteristics {
+			t.Fatalf("catalog not saved: %+v", v)
+		}
+	}
+	expected["admin-settings-no-token.json"] = func(t *testing.T, out []byte) {
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		checkHTTP(t, out, 401, &e)
+		if e.Error.Code != "unauthorized" || e.Error.Message == "" {
+			t.Fatalf("error %+v", e)
+		}
+	}
+	expected["onec-gateway-references-snapshot.json"] = func(t *testing.T, out []byte) {
+		var a struct {
+			Status string
+			Counts map[string]int
+		}
+		checkHTTP(t, out, 200, &a)
+		if a.Status != "applied" || a.Counts["organizations"] != 1 || a.Counts["priceKinds"] != 2 {
+			t.Fatalf("answer %+v", a)
+		}
+	}
+}
+
+// checkHTTP checks the status of an HTTP API response and decodes its JSON body into v.
+func checkHTTP(t *testing.T, out []byte, status int, v any) {
+	t.Helper()
+	resp := httpResponse(t, out)
+	if resp.StatusCode != status {
+		t.Fatalf("status %d, want %d: %s", resp.StatusCode, status, resp.Body)
+	}
+	if err := json.Unmarshal([]byte(resp.Body), v); err != nil {
+		t.Fatalf("body %q: %v", resp.Body, err)
+	}
+}
+
 func httpResponse(t *testing.T, out []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	var resp events.APIGatewayV2HTTPResponse
@@ -59,7 +114,12 @@ func TestEveryEventThroughTheEmulator(t *testing.T) {
 		t.Fatalf("no event files: %v", err)
 	}
 	_, table := dynamodblocal.NewTable(t)
-	vars := map[string]string{"DYNAMODB_ENDPOINT": dynamodblocal.Start(t), "TABLE_NAME": table}
+	vars, stopSecrets, err := sampleSecrets(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopSecrets)
+	vars["DYNAMODB_ENDPOINT"], vars["TABLE_NAME"] = dynamodblocal.Start(t), table
 	bin := t.TempDir()
 	built := map[string]string{}
 	for _, file := range files {

@@ -4,7 +4,8 @@
 //	make invoke FN=admin EVENT=events/admin-healthz.json
 //
 // The function gets a DynamoDB Local with the table of template.yaml, unless DYNAMODB_ENDPOINT and
-// TABLE_NAME point it at one.
+// TABLE_NAME point it at one, and an in-process SSM parameter store holding the sample tokens
+// that the events of events/ present (sampleAdminToken, sampleOnecToken).
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 
@@ -50,6 +52,12 @@ func run(ctx context.Context, fn, eventFile, ldflags string) error {
 		return err
 	}
 	defer cleanup()
+	secretVars, stopSecrets, err := sampleSecrets(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopSecrets()
+	maps.Copy(vars, secretVars)
 	env, err := functionEnv(fn, vars)
 	if err != nil {
 		return err

@@ -20,9 +20,15 @@ import (
 
 	"unfbridge/shared/admin"
 	"unfbridge/shared/buildinfo"
+	"unfbridge/shared/gateway"
 	"unfbridge/shared/logging"
+	"unfbridge/shared/onecrefs"
 	"unfbridge/shared/retailcrm/sandbox"
+	"unfbridge/shared/secret"
+	"unfbridge/shared/secret/storesecret"
+	"unfbridge/shared/settings"
 	"unfbridge/shared/store/boltstore"
+	"unfbridge/shared/sync"
 )
 
 func main() {
@@ -65,8 +71,19 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		return err
 	}
 
+	secrets := storesecret.New(st)
+	adminToken, err := localAdminToken(ctx, secrets)
+	if err != nil {
+		return err
+	}
+	adminLog := log.With("function", "admin")
+	setup := &sync.Setup{
+		Repo: settings.NewRepo(st), Secrets: secrets, Refs: onecrefs.New(st), Now: time.Now, Log: adminLog,
+		Connect: sync.NewConnector(st, 0, sync.InteractiveRetry, adminLog),
+	}
 	handlers := map[string]http.Handler{
-		"admin": admin.NewHandler(admin.Deps{Store: st, Version: buildinfo.Version(), Log: log.With("function", "admin")}),
+		"admin":        admin.NewHandler(admin.Deps{Store: st, Secrets: secrets, Setup: setup, Version: buildinfo.Version(), Log: adminLog}),
+		"onec-gateway": gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log.With("function", "onec-gateway")}),
 	}
 	mux := http.NewServeMux()
 	for _, rt := range routes {
@@ -91,6 +108,8 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	srv := &http.Server{Handler: logRequests(log, mux), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "unfbridge %s is running (Ctrl-C stops it)\n", buildinfo.Version())
 	fmt.Fprintf(out, "  health:  %s/healthz\n", base)
+	fmt.Fprintf(out, "  admin:   %s/admin/v1/settings (header \"Authorization: Bearer %s\")\n", base, adminToken)
+	fmt.Fprintf(out, "  1C:      %s/onec/v1/events (token: POST /admin/v1/secrets/onec-token/rotate)\n", base)
 	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
 	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
 	if o.retailcrmURL == "" {
@@ -118,6 +137,18 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	}
 	fmt.Fprintln(out, "stopped")
 	return nil
+}
+
+// localAdminToken returns the admin token of the local data folder, made on the first run. Only
+// a local run prints it (to the terminal, never to the logs); a deployment's token is created
+// by the deployer in SSM.
+func localAdminToken(ctx context.Context, secrets secret.Store) (string, error) {
+	token, err := secrets.Get(ctx, secret.AdminToken)
+	if errors.Is(err, secret.ErrNotFound) {
+		token = secret.NewToken()
+		err = secrets.Put(ctx, secret.AdminToken, token)
+	}
+	return token, err
 }
 
 // logRequests logs one JSON line per request: method, path, status, duration.

@@ -10,4 +10,16 @@ type route struct {
 // routes are the HTTP API routes of template.yaml; a test keeps the two equal.
 var routes = []route{
 	{Method: "GET", Path: "/healthz", Function: "admin"},
+	{Method: "GET", Path: "/admin/v1/settings", Function: "admin"},
+	{Method: "PUT", Path: "/admin/v1/settings/connection", Function: "admin"},
+	{Method: "PUT", Path: "/admin/v1/settings/catalog", Function: "admin"},
+	{Method: "PUT", Path: "/admin/v1/settings/flags", Function: "admin"},
+	{Method: "PUT", Path: "/admin/v1/settings/history", Function: "admin"},
+	{Method: "PUT", Path: "/admin/v1/settings/tables/{table}", Function: "admin"},
+	{Method: "POST", Path: "/admin/v1/settings/tables/{table}/load", Function: "admin"},
+	{Method: "GET", Path: "/admin/v1/settings/export", Function: "admin"},
+	{Method: "POST", Path: "/admin/v1/settings/import", Function: "admin"},
+	{Method: "GET", Path: "/admin/v1/references", Function: "admin"},
+	{Method: "POST", Path: "/admin/v1/secrets/{name}/rotate", Function: "admin"},
+	{Method: "POST", Path: "/onec/v1/events", Function: "onec-gateway"},
 }

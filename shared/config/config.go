@@ -26,15 +26,42 @@ type Logging struct {
 	LogLevel string `env:"LOG_LEVEL" default:"info"`
 }
 
-// Admin is the configuration of the admin function.
-type Admin struct {
+// Secrets says where the secrets are: SSM Parameter Store parameters named SecretsPrefix + name.
+type Secrets struct {
+	// SecretsPrefix is the parameter path, e.g. "/unfbridge/prod/"; it starts and ends with "/".
+	SecretsPrefix string `env:"SECRETS_PREFIX" required:"true"`
+	// SSMEndpoint is the optional endpoint of an SSM-compatible service.
+	SSMEndpoint string `env:"SSM_ENDPOINT"`
+}
+
+// RetailCRM tunes the calls to RetailCRM.
+type RetailCRM struct {
+	// RetailCRMRate is the request budget per second of the API key, shared by every function.
+	RetailCRMRate int `env:"RETAILCRM_RATE" default:"10"`
+}
+
+// Common is what every function reads: its store, its log level and its secrets.
+type Common struct {
 	Store
 	Logging
+	Secrets
+}
+
+// Admin is the configuration of the admin function.
+type Admin struct {
+	Common
+	RetailCRM
+}
+
+// OnecGateway is the configuration of the onec-gateway function.
+type OnecGateway struct {
+	Common
 }
 
 // Functions maps each function (its folder under functions/) to its configuration type.
 var Functions = map[string]any{
-	"admin": Admin{},
+	"admin":        Admin{},
+	"onec-gateway": OnecGateway{},
 }
 
 // Var is one environment variable a configuration reads.

@@ -48,7 +48,8 @@ func TestVarsListsEmbeddedFields(t *testing.T) {
 	for _, v := range Vars(Admin{}) {
 		got[v.Name] = v.Required
 	}
-	want := map[string]bool{"TABLE_NAME": true, "DYNAMODB_ENDPOINT": false, "LOG_LEVEL": false}
+	want := map[string]bool{"TABLE_NAME": true, "DYNAMODB_ENDPOINT": false, "LOG_LEVEL": false,
+		"SECRETS_PREFIX": true, "SSM_ENDPOINT": false, "RETAILCRM_RATE": false}
 	if len(got) != len(want) {
 		t.Fatalf("vars %v, want %v", got, want)
 	}

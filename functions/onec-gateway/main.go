@@ -1,0 +1,26 @@
+// Command onec-gateway is the Lambda where 1C pushes its events (posting callbacks and
+// snapshots).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"unfbridge/shared/config"
+	"unfbridge/shared/gateway"
+	"unfbridge/shared/lambdahttp"
+	"unfbridge/shared/wiring"
+)
+
+func main() {
+	var cfg config.OnecGateway
+	env, err := wiring.Open(context.Background(), "onec-gateway", &cfg, &cfg.Common)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "onec-gateway:", err)
+		os.Exit(1)
+	}
+	lambda.Start(lambdahttp.Handler(gateway.NewHandler(gateway.Deps{Store: env.Store, Secrets: env.Secrets, Log: env.Log})))
+}
