@@ -78,10 +78,7 @@ func (g *gateway) readEnvelope(r *http.Request) (onec.Envelope, string, error) {
 	hash := sha256.New()
 	r.Body = io.NopCloser(io.TeeReader(r.Body, hash))
 	var ev onec.Envelope
-	if err := httpapi.Decode(r, maxBodySize, &ev); err != nil {
-		if de, ok := errors.AsType[*httpapi.DecodeError](err); ok {
-			return ev, "", &Rejection{Status: de.Status, Err: de.Err}
-		}
+	if err := decode(r, maxBodySize, &ev); err != nil {
 		return ev, "", err
 	}
 	if problems := ev.Validate(); problems != nil {
@@ -165,12 +162,26 @@ func (g *gateway) handlerFor(t onec.EventType) (EventHandler, error) {
 // failure answers an error and returns the log entry completed with it: a rejection's code, or
 // an internal error.
 func failure(w http.ResponseWriter, entry eventLog, err error) eventLog {
+	entry.result, entry.err = answerError(w, err)
+	return entry
+}
+
+// answerError answers an error: a *Rejection as it says, any other error as an internal one. It
+// returns the code answered and the internal error, for the log.
+func answerError(w http.ResponseWriter, err error) (string, error) {
 	if rej, ok := errors.AsType[*Rejection](err); ok {
 		httpapi.WriteError(w, rej.Status, rej.Err)
-		entry.result = rej.Err.Code
-		return entry
+		return rej.Err.Code, nil
 	}
 	httpapi.WriteError(w, http.StatusInternalServerError, httpapi.ErrInternal)
-	entry.result, entry.err = httpapi.ErrInternal.Code, err
-	return entry
+	return httpapi.ErrInternal.Code, err
+}
+
+// decode reads a JSON body of at most limit bytes strictly into dst; a bad body is a *Rejection.
+func decode(r *http.Request, limit int64, dst any) error {
+	err := httpapi.Decode(r, limit, dst)
+	if de, ok := errors.AsType[*httpapi.DecodeError](err); ok {
+		return &Rejection{Status: de.Status, Err: de.Err}
+	}
+	return err
 }

@@ -57,16 +57,22 @@ type Rejection struct {
 	Err    httpapi.Error
 }
 
-func (r *Rejection) Error() string { return "event rejected: " + r.Err.Code }
+func (r *Rejection) Error() string { return "request rejected: " + r.Err.Code }
 
-// invalid is the rejection of an input with problems (at least one). The message tells the first
-// problem, for a 1C user who sees only the message; details list them all.
+// invalid is the rejection of an event with problems (at least one).
 func invalid(problems []onec.FieldProblem) *Rejection {
+	return invalidInput("Событие", problems)
+}
+
+// invalidInput is the rejection of an input with problems (at least one); subject names the
+// input in the message ("Событие", "Подтверждение"). The message tells the first problem, for a
+// 1C user who sees only the message; details list them all.
+func invalidInput(subject string, problems []onec.FieldProblem) *Rejection {
 	details := make([]httpapi.FieldProblem, len(problems))
 	for i, p := range problems {
 		details[i] = httpapi.FieldProblem(p)
 	}
-	msg := fmt.Sprintf("Событие не принято: данные не прошли проверку. %s: %s", problems[0].Field, problems[0].Message)
+	msg := fmt.Sprintf("%s не принято: данные не прошли проверку. %s: %s", subject, problems[0].Field, problems[0].Message)
 	if len(problems) > 1 {
 		msg += " Остальные ошибки перечислены в details."
 	}
