@@ -1,11 +1,10 @@
-// Command admin is the admin Lambda: the settings API and the health check.
+// Command admin is the admin Lambda: the settings API, the actions and the health check.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -13,8 +12,6 @@ import (
 	"unfbridge/shared/buildinfo"
 	"unfbridge/shared/config"
 	"unfbridge/shared/lambdahttp"
-	"unfbridge/shared/onecrefs"
-	"unfbridge/shared/settings"
 	"unfbridge/shared/sync"
 	"unfbridge/shared/wiring"
 )
@@ -26,10 +23,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "admin:", err)
 		os.Exit(1)
 	}
-	setup := &sync.Setup{
-		Repo: settings.NewRepo(env.Store), Secrets: env.Secrets, Refs: onecrefs.New(env.Store), Now: time.Now, Log: env.Log,
-		Connect: sync.NewConnector(env.Store, float64(cfg.RetailCRMRate), sync.InteractiveRetry, env.Log),
-	}
-	h := admin.NewHandler(admin.Deps{Store: env.Store, Secrets: env.Secrets, Setup: setup, Version: buildinfo.Version(), Log: env.Log})
+	connect := sync.NewConnector(env.Store, float64(cfg.RetailCRMRate), sync.InteractiveRetry, env.Log)
+	h := admin.NewHandler(admin.Deps{Store: env.Store, Secrets: env.Secrets, Version: buildinfo.Version(), Log: env.Log,
+		Setup:    sync.NewSetup(env.Store, env.Secrets, connect, env.Log),
+		Importer: sync.NewImporter(env.Store, env.Secrets, connect, env.Log)})
 	lambda.Start(lambdahttp.Handler(h))
 }

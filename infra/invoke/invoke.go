@@ -135,6 +135,7 @@ func waitListening(ctx context.Context, addr string) error {
 const (
 	sampleAdminToken = "sample-admin-token-change-me-0123456789abcdef"
 	sampleOnecToken  = "sample-onec-token-change-me-0123456789abcdef"
+	sampleTrigger    = "sample-trigger-secret-change-me-0123456789abcdef"
 	secretsPrefix    = "/unfbridge/local/"
 )
 
@@ -147,7 +148,8 @@ func sampleSecrets(ctx context.Context) (map[string]string, func(), error) {
 		fake.Close()
 		return nil, nil, err
 	}
-	for name, value := range map[string]string{secret.AdminToken: sampleAdminToken, secret.OnecToken: sampleOnecToken} {
+	for name, value := range map[string]string{secret.AdminToken: sampleAdminToken, secret.OnecToken: sampleOnecToken,
+		secret.CRMTriggerSecret: sampleTrigger} {
 		if err := secrets.Put(ctx, name, value); err != nil {
 			fake.Close()
 			return nil, nil, err

@@ -61,6 +61,55 @@ func init() {
 			t.Fatalf("error %+v", e)
 		}
 	}
+	expected["admin-import-orders.json"] = func(t *testing.T, out []byte) {
+		var run struct {
+			Flow     string
+			Messages []string
+		}
+		checkHTTP(t, out, 200, &run)
+		if run.Flow != "history-sync" || len(run.Messages) != 1 || !strings.Contains(run.Messages[0], "выключена") {
+			t.Fatalf("run %+v", run)
+		}
+	}
+	expected["history-sync-schedule.json"] = func(t *testing.T, out []byte) {
+		var run struct {
+			Flow, Trigger string
+			Messages      []string
+		}
+		if err := json.Unmarshal(out, &run); err != nil || run.Flow != "history-sync" || run.Trigger != "schedule" ||
+			len(run.Messages) != 1 || !strings.Contains(run.Messages[0], "выключена") {
+			t.Fatalf("run %s: %v", out, err)
+		}
+	}
+	expected["crm-webhook-trigger.json"] = func(t *testing.T, out []byte) {
+		var a struct {
+			CRMOrderID int64
+			Messages   []string
+		}
+		checkHTTP(t, out, 200, &a)
+		if a.CRMOrderID != 138 || len(a.Messages) != 1 {
+			t.Fatalf("answer %+v", a)
+		}
+	}
+	expected["onec-gateway-inbox-pull.json"] = func(t *testing.T, out []byte) {
+		var in struct {
+			Commands []json.RawMessage
+			Next     *string
+		}
+		checkHTTP(t, out, 200, &in)
+		if in.Commands == nil || len(in.Commands) != 0 || in.Next == nil {
+			t.Fatalf("inbox %+v", in)
+		}
+	}
+	expected["onec-gateway-inbox-ack-unknown.json"] = func(t *testing.T, out []byte) {
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		checkHTTP(t, out, 404, &e)
+		if e.Error.Message == "" {
+			t.Fatalf("error %+v", e)
+		}
+	}
 	expected["onec-gateway-references-snapshot.json"] = func(t *testing.T, out []byte) {
 		var a struct {
 			Status string

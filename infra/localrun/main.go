@@ -22,24 +22,24 @@ import (
 	"unfbridge/shared/buildinfo"
 	"unfbridge/shared/gateway"
 	"unfbridge/shared/logging"
-	"unfbridge/shared/onecrefs"
 	"unfbridge/shared/retailcrm/sandbox"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/secret/storesecret"
-	"unfbridge/shared/settings"
 	"unfbridge/shared/store/boltstore"
 	"unfbridge/shared/sync"
+	"unfbridge/shared/webhook"
 )
 
 func main() {
 	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
 	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
 	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	tick := flag.Duration("schedule", time.Minute, "period of the scheduled order import (history-sync)")
 	crm := flag.String("retailcrm-url", os.Getenv("RETAILCRM_URL"), "RetailCRM account URL; empty starts the RetailCRM sandbox with demo data")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, options{addr: *addr, dataDir: *data, logLevel: *level, retailcrmURL: *crm}, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, options{tick: *tick, addr: *addr, dataDir: *data, logLevel: *level, retailcrmURL: *crm}, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "localrun:", err)
 		os.Exit(1)
 	}
@@ -49,6 +49,8 @@ func main() {
 const sandboxPrefix = "/crm"
 
 type options struct {
+	// tick is the period of the scheduled order import (the schedule of history-sync).
+	tick         time.Duration
 	addr         string
 	dataDir      string
 	logLevel     string
@@ -76,15 +78,17 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
-	adminLog := log.With("function", "admin")
-	setup := &sync.Setup{
-		Repo: settings.NewRepo(st), Secrets: secrets, Refs: onecrefs.New(st), Now: time.Now, Log: adminLog,
-		Connect: sync.NewConnector(st, 0, sync.InteractiveRetry, adminLog),
-	}
+	connect := sync.NewConnector(st, 0, sync.InteractiveRetry, log.With("function", "retailcrm"))
+	importer := sync.NewImporter(st, secrets, connect, log.With("function", "history-sync"))
 	handlers := map[string]http.Handler{
-		"admin":        admin.NewHandler(admin.Deps{Store: st, Secrets: secrets, Setup: setup, Version: buildinfo.Version(), Log: adminLog}),
+		"admin": admin.NewHandler(admin.Deps{Store: st, Secrets: secrets, Version: buildinfo.Version(),
+			Log: log.With("function", "admin"), Setup: sync.NewSetup(st, secrets, connect, log.With("function", "admin")),
+			Importer: importer}),
 		"onec-gateway": gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log.With("function", "onec-gateway")}),
+		"crm-webhook": webhook.NewHandler(webhook.Deps{Secrets: secrets, Importer: importer, Trigger: sync.TriggerWebhook,
+			Log: log.With("function", "crm-webhook")}),
 	}
+	go schedule(ctx, importer, o.tick)
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		h, ok := handlers[rt.Function]
@@ -137,6 +141,23 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	}
 	fmt.Fprintln(out, "stopped")
 	return nil
+}
+
+// schedule runs the scheduled order import every tick, as EventBridge runs history-sync, each run
+// bounded like the Lambda's.
+func schedule(ctx context.Context, im *sync.Importer, tick time.Duration) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			runCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			_, _ = im.Sync(runCtx, sync.TriggerSchedule)
+			cancel()
+		}
+	}
 }
 
 // localAdminToken returns the admin token of the local data folder, made on the first run. Only

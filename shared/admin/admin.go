@@ -19,8 +19,10 @@ type Deps struct {
 	// Secrets holds the admin token that every /admin/v1 request must present.
 	Secrets secret.Store
 	Setup   *sync.Setup
-	Version string
-	Log     *slog.Logger
+	// Importer runs the order import actions.
+	Importer *sync.Importer
+	Version  string
+	Log      *slog.Logger
 }
 
 // NewHandler returns the admin API.
@@ -28,6 +30,7 @@ func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", d.healthz)
 	d.settingsRoutes(mux)
+	d.actionRoutes(mux)
 	return mux
 }
 

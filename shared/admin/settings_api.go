@@ -22,10 +22,12 @@ type ConnectionInput struct {
 	APIKey string `json:"apiKey"`
 }
 
-// Rotated is the answer of a token rotation: the only time the new value is shown.
+// Rotated is the answer of a token rotation: the only time the new value is shown. For the
+// trigger secret, TriggerURL is the URL to paste into the RetailCRM trigger.
 type Rotated struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name       string `json:"name"`
+	Value      string `json:"value"`
+	TriggerURL string `json:"triggerUrl,omitempty"`
 }
 
 func (d Deps) settingsRoutes(mux *http.ServeMux) {
@@ -149,7 +151,11 @@ func (d Deps) rotate(w http.ResponseWriter, r *http.Request) {
 			Message: "Через API можно сменить только токен 1С (onec-token) и секрет триггера RetailCRM (crm-trigger-secret)."})
 		return
 	}
-	d.answer(w, r, Rotated{Name: name, Value: value}, err)
+	out := Rotated{Name: name, Value: value}
+	if name == secret.CRMTriggerSecret {
+		out.TriggerURL = triggerURL(r, value)
+	}
+	d.answer(w, r, out, err)
 }
 
 // answer writes v, or the error as the user should see it.

@@ -53,6 +53,18 @@ type Admin struct {
 	RetailCRM
 }
 
+// HistorySync is the configuration of the history-sync function.
+type HistorySync struct {
+	Common
+	RetailCRM
+}
+
+// CRMWebhook is the configuration of the crm-webhook function.
+type CRMWebhook struct {
+	Common
+	RetailCRM
+}
+
 // OnecGateway is the configuration of the onec-gateway function.
 type OnecGateway struct {
 	Common
@@ -62,6 +74,8 @@ type OnecGateway struct {
 var Functions = map[string]any{
 	"admin":        Admin{},
 	"onec-gateway": OnecGateway{},
+	"history-sync": HistorySync{},
+	"crm-webhook":  CRMWebhook{},
 }
 
 // Var is one environment variable a configuration reads.

@@ -23,6 +23,10 @@ type CRM interface {
 	PriceTypes(ctx context.Context) ([]retailcrm.PriceType, error)
 	PaymentTypes(ctx context.Context) (map[string]retailcrm.PaymentType, error)
 	DeliveryTypes(ctx context.Context) (map[string]retailcrm.DeliveryType, error)
+	PaymentStatuses(ctx context.Context) (map[string]retailcrm.PaymentStatus, error)
+	Settings(ctx context.Context) (retailcrm.Settings, error)
+	OrdersHistory(ctx context.Context, f retailcrm.HistoryFilter) (retailcrm.HistoryPage[retailcrm.HistoryRecord], error)
+	Orders(ctx context.Context, f retailcrm.OrdersFilter) (retailcrm.OrdersPage, error)
 }
 
 // InteractiveRetry is the retry policy of calls a user waits for in the admin API: a few quick

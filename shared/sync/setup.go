@@ -11,6 +11,7 @@ import (
 	"unfbridge/shared/onecrefs"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/settings"
+	"unfbridge/shared/store"
 )
 
 // ErrNotVerified means the action needs a verified connection (GateMessage).
@@ -246,4 +247,9 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// NewSetup returns the settings use case on st.
+func NewSetup(st store.Store, secrets secret.Store, connect Connector, log *slog.Logger) *Setup {
+	return &Setup{Repo: settings.NewRepo(st), Secrets: secrets, Connect: connect, Refs: onecrefs.New(st), Now: time.Now, Log: log}
 }
