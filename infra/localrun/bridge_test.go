@@ -109,3 +109,19 @@ func TestLocalBridgeWorksWithItsSandbox(t *testing.T) {
 		t.Fatalf("references: %d %s", status, body)
 	}
 }
+
+// TestScheduleTicksInProcess: the local runner runs the scheduled order import itself, and in
+// demo mode the simulated 1C pulls its inbox.
+func TestScheduleTicksInProcess(t *testing.T) {
+	_, base, lines := startRunner(t, t.TempDir(), "-schedule", "200ms")
+	token := adminToken(t, lines)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		status, body := call(t, "GET", base+"/admin/v1/runs?flow=history-sync", token, nil)
+		if status == http.StatusOK && strings.Contains(string(body), `"trigger":"schedule"`) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("no scheduled history-sync run was recorded")
+}

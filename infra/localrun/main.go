@@ -22,6 +22,7 @@ import (
 	"unfbridge/shared/buildinfo"
 	"unfbridge/shared/gateway"
 	"unfbridge/shared/logging"
+	"unfbridge/shared/onec/onecsim"
 	"unfbridge/shared/retailcrm/sandbox"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/secret/storesecret"
@@ -46,7 +47,7 @@ func main() {
 }
 
 // sandboxPrefix is where the RetailCRM sandbox is served when no RetailCRM URL is configured.
-const sandboxPrefix = "/crm"
+const sandboxPrefix = "/sandbox/retailcrm"
 
 type options struct {
 	// tick is the period of the scheduled order import (the schedule of history-sync).
@@ -88,7 +89,6 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		"crm-webhook": webhook.NewHandler(webhook.Deps{Secrets: secrets, Importer: importer, Trigger: sync.TriggerWebhook,
 			Log: log.With("function", "crm-webhook")}),
 	}
-	go schedule(ctx, importer, o.tick)
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		h, ok := handlers[rt.Function]
@@ -116,12 +116,16 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	fmt.Fprintf(out, "  1C:      %s/onec/v1/events (token: POST /admin/v1/secrets/onec-token/rotate)\n", base)
 	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
 	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
+	jobs := []func(context.Context){func(ctx context.Context) { _, _ = importer.Sync(ctx, sync.TriggerSchedule) }}
 	if o.retailcrmURL == "" {
 		fmt.Fprintf(out, "  RetailCRM: no RETAILCRM_URL set, so a RetailCRM sandbox with demo data serves %s%s\n", base, sandboxPrefix)
 		fmt.Fprintf(out, "             (site %s, demo API key %s)\n", sandbox.DemoSite, sandbox.DemoAPIKey)
+		jobs = append(jobs, demo1C(secrets, base, log))
+		fmt.Fprintf(out, "  1C:      demo mode: a simulated 1C pulls the inbox every %s\n", o.tick)
 	} else {
 		fmt.Fprintf(out, "  RetailCRM: %s\n", o.retailcrmURL)
 	}
+	go schedule(ctx, o.tick, jobs)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -143,9 +147,9 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	return nil
 }
 
-// schedule runs the scheduled order import every tick, as EventBridge runs history-sync, each run
-// bounded like the Lambda's.
-func schedule(ctx context.Context, im *sync.Importer, tick time.Duration) {
+// schedule runs the jobs one after another every tick, as EventBridge runs history-sync, each
+// bounded like the Lambda's run.
+func schedule(ctx context.Context, tick time.Duration, jobs []func(context.Context)) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -153,9 +157,36 @@ func schedule(ctx context.Context, im *sync.Importer, tick time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			runCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-			_, _ = im.Sync(runCtx, sync.TriggerSchedule)
-			cancel()
+			for _, job := range jobs {
+				runCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+				job(runCtx)
+				cancel()
+			}
+		}
+	}
+}
+
+// demo1C is the job of the simulated 1C of demo mode: it pulls the inbox with the current 1C
+// token of the local data (made when there is none). A rotated token gives a fresh simulated
+// infobase, as if 1C were set up again.
+func demo1C(secrets secret.Store, base string, log *slog.Logger) func(context.Context) {
+	var sim *onecsim.Sim
+	var simToken string
+	return func(ctx context.Context) {
+		token, err := secrets.Get(ctx, secret.OnecToken)
+		if errors.Is(err, secret.ErrNotFound) {
+			token = secret.NewToken()
+			err = secrets.Put(ctx, secret.OnecToken, token)
+		}
+		if err != nil {
+			log.Warn("simulated 1C: no token", "error", err)
+			return
+		}
+		if sim == nil || token != simToken {
+			sim, simToken = onecsim.New(onecsim.Options{BaseURL: base, Token: token}), token
+		}
+		if _, err := sim.Sync(ctx); err != nil {
+			log.Warn("simulated 1C: sync failed", "error", err)
 		}
 	}
 }

@@ -31,9 +31,9 @@ func TestMain(m *testing.M) {
 }
 
 // startRunner starts the local runner as a process and returns its base URL and its output lines.
-func startRunner(t *testing.T, dataDir string) (*exec.Cmd, string, <-chan string) {
+func startRunner(t *testing.T, dataDir string, args ...string) (*exec.Cmd, string, <-chan string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-addr", "127.0.0.1:0", "-data", dataDir, "-retailcrm-url", "")
+	cmd := exec.Command(os.Args[0], append([]string{"-addr", "127.0.0.1:0", "-data", dataDir, "-retailcrm-url", ""}, args...)...)
 	cmd.Env = append(os.Environ(), "LOCALRUN_AS_MAIN=1")
 	cmd.Stderr = io.Discard
 	stdout, err := cmd.StdoutPipe()
