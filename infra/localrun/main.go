@@ -35,7 +35,7 @@ func main() {
 	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
 	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
 	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
-	tick := flag.Duration("schedule", time.Minute, "period of the scheduled order import (history-sync)")
+	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync)")
 	crm := flag.String("retailcrm-url", os.Getenv("RETAILCRM_URL"), "RetailCRM account URL; empty starts the RetailCRM sandbox with demo data")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -222,6 +222,13 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
 }
 
 func envOr(name, def string) string {
