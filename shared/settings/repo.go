@@ -78,7 +78,8 @@ func (r *Repo) load(ctx context.Context) (loaded, error) {
 	case err != nil:
 		return l, fmt.Errorf("settings: load: %w", err)
 	default:
-		var c config
+		// Settings saved by an older version lack the newer parts: those keep their defaults.
+		c := config{Settings: Defaults()}
 		if err := json.Unmarshal(it.Data, &c); err != nil {
 			return l, fmt.Errorf("settings: decode: %w", err)
 		}

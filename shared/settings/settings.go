@@ -18,6 +18,7 @@ type Settings struct {
 	Catalog    Catalog    `json:"catalog"`
 	Flags      Flags      `json:"flags"`
 	Tables     Tables     `json:"tables"`
+	Push       Push       `json:"push"`
 	History    History    `json:"history"`
 }
 
@@ -116,6 +117,26 @@ type Flags struct {
 	ExportPayments     bool `json:"exportPayments"`     // Выгрузка оплат в CRM
 	CorporateCustomers bool `json:"corporateCustomers"` // Корпоративные клиенты
 }
+
+// Push are the options of the 1C → RetailCRM push (orders and payments posted in 1C).
+type Push struct {
+	// CancelStatus is the RetailCRM status set when a 1C order is unposted or deleted; empty
+	// leaves the status as it is (and the run says so).
+	CancelStatus string `json:"cancelStatus"`
+	// PaymentUnposted says what becomes of the RetailCRM payment when its 1C document is
+	// unposted or deleted: "delete" it, or set it "not-paid".
+	PaymentUnposted string `json:"paymentUnposted"`
+	// PaidStatus and NotPaidStatus are the RetailCRM payment statuses of a posted and of an
+	// unposted 1C payment.
+	PaidStatus    string `json:"paidStatus"`
+	NotPaidStatus string `json:"notPaidStatus"`
+}
+
+// What becomes of a CRM payment whose 1C document is unposted or deleted.
+const (
+	PaymentUnpostedDelete  = "delete"
+	PaymentUnpostedNotPaid = "not-paid"
+)
 
 // Tables are the mapping tables.
 type Tables struct {
@@ -218,5 +239,6 @@ func Defaults() Settings {
 		Catalog: Catalog{ProductID: ProductIDGUID, OfferKey: OfferKeyExternal, ObjectKey: DefaultObjectKey,
 			MaxShrinkPercent: DefaultMaxShrink},
 		Flags: Flags{CorporateCustomers: true},
+		Push:  Push{PaymentUnposted: PaymentUnpostedNotPaid, PaidStatus: "paid", NotPaidStatus: "not-paid"},
 	}
 }

@@ -141,3 +141,23 @@ func TestAccountURLIsNormalised(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderSettingsKeepDefaults: settings saved before a part existed load with its defaults.
+func TestOlderSettingsKeepDefaults(t *testing.T) {
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	old := `{"settings":{"connection":{"operation":"ЗаказНаПродажу"},"catalog":{"productId":"guid","offerKey":"externalId","objectKey":"catalog_icml.xml"},"flags":{"importOrders":true}},"verification":{}}`
+	if err := st.Put(t.Context(), store.Item{PK: "settings", SK: "config", Version: 1, Data: []byte(old)}, store.IfNotExists()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := settings.NewRepo(st).Update(t.Context(), func(s *settings.State) error { return nil })
+	if err != nil || s.Settings.Push != settings.Defaults().Push || !s.Settings.Flags.ImportOrders {
+		t.Fatalf("%+v %v", s.Settings, err)
+	}
+	if _, err := settings.Import([]byte(`{"format":"unfbridge-settings","version":1,"settings":{"catalog":{"productId":"code","offerKey":"xmlId","objectKey":"c.xml"}}}`)); err != nil {
+		t.Fatalf("an older file: %v", err)
+	}
+}

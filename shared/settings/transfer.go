@@ -34,7 +34,8 @@ func Export(s Settings, now time.Time) ([]byte, error) {
 // Import reads a settings file: the whole file must be valid (format, version, no unknown
 // fields, every setting) or nothing is returned. Problems come as a *ValidationError.
 func Import(data []byte) (Settings, error) {
-	var f File
+	// A file of an older version lacks the newer parts: those keep their defaults.
+	f := File{Settings: Defaults()}
 	if err := httpapi.DecodeBytes(data, &f); err != nil {
 		return Settings{}, fileProblem("Файл настроек повреждён или не является файлом настроек моста. %s", err.Error())
 	}

@@ -146,6 +146,28 @@ func (c *Catalog) validate(p *problems, path string) {
 
 var objectKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}$`)
 
+// Validate checks the push options.
+func (e *Push) Validate() error {
+	var p problems
+	e.validate(&p, "push")
+	return p.err()
+}
+
+func (e *Push) validate(p *problems, path string) {
+	if e.CancelStatus != "" && !crmCode.MatchString(e.CancelStatus) {
+		p.add(path+".cancelStatus", "Код статуса RetailCRM указан неверно: %q.", e.CancelStatus)
+	}
+	if e.PaymentUnposted != PaymentUnpostedDelete && e.PaymentUnposted != PaymentUnpostedNotPaid {
+		p.add(path+".paymentUnposted", "Укажите, что делать с оплатой RetailCRM при отмене проведения документа 1С: %s (удалить) или %s (сделать неоплаченной).",
+			PaymentUnpostedDelete, PaymentUnpostedNotPaid)
+	}
+	for field, code := range map[string]string{"paidStatus": e.PaidStatus, "notPaidStatus": e.NotPaidStatus} {
+		if !crmCode.MatchString(code) {
+			p.add(path+"."+field, "Укажите код статуса оплаты RetailCRM, например paid или not-paid.")
+		}
+	}
+}
+
 // Validate checks the history position.
 func (h *History) Validate() error {
 	if h.SinceID < 0 {
@@ -161,6 +183,7 @@ func (s *Settings) Validate() error {
 	s.Connection.validate(&p, "connection")
 	s.Catalog.validate(&p, "catalog")
 	s.Tables.validate(&p, "tables")
+	s.Push.validate(&p, "push")
 	if err := s.History.Validate(); err != nil {
 		p.list = append(p.list, err.(*ValidationError).Problems...)
 	}
