@@ -170,7 +170,7 @@ func (d Deps) answer(w http.ResponseWriter, r *http.Request, v any, err error) {
 			details[i] = httpapi.FieldProblem{Field: p.Field, Message: p.Message}
 		}
 		httpapi.WriteError(w, http.StatusUnprocessableEntity, httpapi.Error{Code: "invalid",
-			Message: "Настройки не сохранены: исправьте ошибки.", Details: details})
+			Message: "Данные не приняты, ничего не изменено: исправьте ошибки.", Details: details})
 		return
 	}
 	if ce, ok := errors.AsType[*sync.CRMError](err); ok {

@@ -10,27 +10,27 @@ import (
 
 // OrderState is what the inbox knows of one CRM order.
 type OrderState struct {
-	CRMOrderID int64
+	CRMOrderID int64 `json:"crmOrderId"`
 	// Number is the CRM order number of the last command.
-	Number string
+	Number string `json:"number,omitempty"`
 	// Link is the 1C document of the order; nil until 1C applied a command of it.
-	Link *Link
+	Link *Link `json:"link"`
 	// LastCommandID, LastCommandType and LastStatus describe the last command queued; the status
 	// is StatusPending, StatusDelivered or the ack status.
-	LastCommandID   string
-	LastCommandType string
-	LastStatus      string
-	LastEnqueuedAt  time.Time
+	LastCommandID   string    `json:"lastCommandId"`
+	LastCommandType string    `json:"lastCommandType"`
+	LastStatus      string    `json:"lastStatus"`
+	LastEnqueuedAt  time.Time `json:"lastEnqueuedAt"`
 	// Deliveries counts the deliveries of the pending command.
-	Deliveries int
+	Deliveries int `json:"deliveries"`
 	// LastAckMessage and LastAckError are those of the last ack received (of any command).
-	LastAckMessage string
-	LastAckError   string
-	LastAckAt      time.Time
+	LastAckMessage string    `json:"lastAckMessage,omitempty"`
+	LastAckError   string    `json:"lastAckError,omitempty"`
+	LastAckAt      time.Time `json:"lastAckAt,omitzero"`
 	// AppliedPayments are the CRM payment ids 1C made documents of, ascending.
-	AppliedPayments []int64
+	AppliedPayments []int64 `json:"appliedPayments,omitempty"`
 	// PendingCommandID is the command waiting for 1C; empty when none.
-	PendingCommandID string
+	PendingCommandID string `json:"pendingCommandId,omitempty"`
 }
 
 // State returns what the inbox knows of a CRM order; false when no command was ever queued for

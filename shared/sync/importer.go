@@ -132,6 +132,8 @@ func (im *Importer) ImportOrder(ctx context.Context, crmOrderID int64, trigger s
 // RetryQuarantine is the "retry" action: every quarantined order is tried again now.
 func (im *Importer) RetryQuarantine(ctx context.Context) (runlog.Run, error) {
 	return im.do(ctx, FlowOrderByID, TriggerButton, func(ctx context.Context, r *run) error {
+		// An order 1C refused is sent again as it is: the fix may be in 1C.
+		r.force = true
 		return r.retryQuarantine(ctx, true)
 	})
 }
@@ -385,9 +387,11 @@ func (r *run) importIDs(ctx context.Context, ids []int64) (int, error) {
 		if err != nil {
 			return found, r.crmError(err)
 		}
-		r.count(CountOrders, len(page.Orders))
-		found += len(page.Orders)
-		for _, o := range page.Orders {
+		// The key may reach other shops of the account: their orders are not this connection's.
+		orders := slices.DeleteFunc(page.Orders, func(o retailcrm.Order) bool { return o.Site != r.st.Settings.Connection.SiteCode })
+		r.count(CountOrders, len(orders))
+		found += len(orders)
+		for _, o := range orders {
 			if err := r.importOne(ctx, o); err != nil {
 				return found, err
 			}
@@ -403,7 +407,9 @@ func (r *run) importOne(ctx context.Context, o retailcrm.Order) error {
 	if !ok {
 		r.count(CountSkipped, 1)
 		r.note(msg)
-		return nil
+		// An order that is not to be imported has nothing to wait for in quarantine (were it
+		// left there, every run would read it again).
+		return r.im.Quarantine.Release(ctx, o.ID)
 	}
 	mapped, err := MapOrder(o, r.mapping)
 	if me, isMapping := errors.AsType[*MappingError](err); isMapping {
@@ -416,6 +422,7 @@ func (r *run) importOne(ctx context.Context, o retailcrm.Order) error {
 	}
 	messages := mapped.Messages
 	if msg != "" {
+		r.note(msg)
 		messages = append([]string{msg}, messages...)
 	}
 	q, err := r.im.Inbox.Enqueue(ctx, inbox.Pending{Type: onec.CommandOrderUpsert, CRMOrderID: o.ID, Number: o.Number,
@@ -427,18 +434,23 @@ func (r *run) importOne(ctx context.Context, o retailcrm.Order) error {
 		r.count(CountQueued, 1)
 	} else {
 		r.count(CountUnchanged, 1)
+		// 1C refused this very content: the order stays set aside until it is sent again.
+		if st, _, err := r.im.Inbox.State(ctx, o.ID); err != nil || st.LastStatus == onec.AckFailed {
+			return err
+		}
 	}
 	return r.im.Quarantine.Release(ctx, o.ID)
 }
 
-// cancel queues order.cancel for deleted orders that 1C knows (was sent a command for).
+// cancel takes deleted orders out of quarantine and queues order.cancel for those 1C knows (was
+// sent a command for).
 func (r *run) cancel(ctx context.Context, cancels map[int64]int64) error {
 	for _, id := range slices.Sorted(maps.Keys(cancels)) {
+		if err := r.im.Quarantine.Release(ctx, id); err != nil {
+			return err
+		}
 		if _, known, err := r.im.Inbox.State(ctx, id); err != nil || !known {
 			if err != nil {
-				return err
-			}
-			if err := r.im.Quarantine.Release(ctx, id); err != nil {
 				return err
 			}
 			continue
@@ -448,17 +460,21 @@ func (r *run) cancel(ctx context.Context, cancels map[int64]int64) error {
 		if into != 0 {
 			reason = fmt.Sprintf("Заказ объединён в RetailCRM с заказом %d.", into)
 		}
-		if _, err := r.im.Inbox.Enqueue(ctx, inbox.Pending{Type: onec.CommandOrderCancel, CRMOrderID: id,
-			Cancel: &onec.Cancel{CRMOrderID: id, CombinedInto: into, Reason: reason}}); err != nil {
+		q, err := r.im.Inbox.Enqueue(ctx, inbox.Pending{Type: onec.CommandOrderCancel, CRMOrderID: id,
+			Cancel: &onec.Cancel{CRMOrderID: id, CombinedInto: into, Reason: reason}})
+		if err != nil {
 			return err
 		}
-		r.count(CountCancelled, 1)
+		if q.Queued {
+			r.count(CountCancelled, 1)
+		}
 	}
 	return nil
 }
 
-// retryQuarantine tries the quarantined orders again: all of them, or (automatic) those set
-// aside under other settings than the current ones.
+// retryQuarantine tries the quarantined orders again: all of them, or (automatic) those the
+// bridge could not map under other settings than the current ones. An order 1C refused is not
+// retried automatically: sent again unchanged, 1C would refuse it again on every run.
 func (r *run) retryQuarantine(ctx context.Context, all bool) error {
 	entries, err := r.im.Quarantine.List(ctx)
 	if err != nil {
@@ -466,7 +482,7 @@ func (r *run) retryQuarantine(ctx context.Context, all bool) error {
 	}
 	var ids []int64
 	for _, e := range entries {
-		if all || e.Settings != r.print {
+		if all || e.Source == quarantine.SourceMapping && e.Settings != r.print {
 			ids = append(ids, e.CRMOrderID)
 		}
 	}
