@@ -1,7 +1,6 @@
 package onecsim
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -38,6 +37,7 @@ func (s *Sim) apply(c onec.Command) (onec.Ack, bool) {
 		}
 		d.Cancelled, d.CancelReason = true, x.Reason
 		d.Applied++
+		d.DataVersion = s.base.nextVersion()
 		return applied(c, d), false
 	}
 	return refused(c, fmt.Sprintf("Неизвестный тип команды %q.", c.Type)), false
@@ -53,23 +53,31 @@ func refused(c onec.Command, msg string) onec.Ack {
 }
 
 // upsert stores an order as the customer order found by its reference, else by its CRM id,
-// else as a new one; it returns the document and whether it was created.
+// else as a new one (see write); it returns the document and whether it was created. Like the
+// real extension, which skips the objects the exchange itself writes, it queues no event.
 func (b *infobase) upsert(o onec.Order, now time.Time) (*document, bool) {
 	d := b.find(o.Ref, o.CRM.ID)
 	created := d == nil
 	if created {
 		d = b.create(o, now)
 	}
-	ref := d.Ref
-	o.Ref = &ref
-	d.Counterparty = b.counterparty(o.Counterparty)
-	d.payload, _ = json.Marshal(o) // an onec.Order always encodes
+	b.write(d, o)
 	d.Cancelled, d.CancelReason = false, ""
 	d.Applied++
 	for _, p := range o.Payments {
-		b.pay(d, p)
+		b.pay(d, p, now)
 	}
 	return d, created
+}
+
+// write stores o as the order of d, with d's reference and the buyer matched or created, and
+// posts it (clearing a deletion mark).
+func (b *infobase) write(d *document, o onec.Order) {
+	ref := d.Ref
+	o.Ref = &ref
+	d.Counterparty = b.counterparty(o.Counterparty)
+	d.setOrder(o)
+	d.State = State{Posted: true, DataVersion: b.nextVersion()}
 }
 
 // find returns the customer order with the reference, else the one of the CRM order; nil when
@@ -84,7 +92,7 @@ func (b *infobase) find(ref *string, crmOrderID int64) *document {
 }
 
 // create adds a customer order for o: numbered as o says or next in line, dated as o says or
-// now.
+// now. An order born in 1C (CRM id 0) is not found by CRM id.
 func (b *infobase) create(o onec.Order, now time.Time) *document {
 	number := o.Number
 	if number == "" {
@@ -97,7 +105,9 @@ func (b *infobase) create(o onec.Order, now time.Time) *document {
 	d := &document{Document: Document{Ref: onec.NewGUID(), Number: number, Date: date, CRMOrderID: o.CRM.ID}}
 	b.docs = append(b.docs, d)
 	b.byRef[d.Ref] = d
-	b.byCRM[d.CRMOrderID] = d
+	if d.CRMOrderID != 0 {
+		b.byCRM[d.CRMOrderID] = d
+	}
 	return d
 }
 
@@ -124,8 +134,9 @@ func (b *infobase) counterparty(c onec.Counterparty) string {
 	return x.Ref
 }
 
-// pay creates the payment document of a CRM payment, unless it exists.
-func (b *infobase) pay(d *document, p onec.OrderPayment) {
+// pay creates the posted payment document of a CRM payment, unless it exists; it is dated when
+// paid, else now.
+func (b *infobase) pay(d *document, p onec.OrderPayment, now time.Time) {
 	if _, ok := b.paymentByCRM[p.CRMPaymentID]; ok {
 		return
 	}
@@ -133,10 +144,22 @@ func (b *infobase) pay(d *document, p onec.OrderPayment) {
 	if p.Terminal != nil {
 		terminal = *p.Terminal
 	}
+	date, err := onec.ParseTime(p.PaidAt)
+	if err != nil {
+		date = now
+	}
 	b.paymentByCRM[p.CRMPaymentID] = true
-	b.payments = append(b.payments, Payment{Ref: onec.NewGUID(), Number: fmt.Sprintf("ОП-%06d", len(b.payments)+1),
-		Kind: p.Document, CRMPaymentID: p.CRMPaymentID, CRMOrderID: d.CRMOrderID, Order: d.Ref, Terminal: terminal,
-		CRMType: p.CRMType, Amount: p.Amount, PaidAt: p.PaidAt})
+	b.addPayment(Payment{Date: date, Kind: p.Document, CRMPaymentID: p.CRMPaymentID, CRMOrderID: d.CRMOrderID,
+		Order: d.Ref, Terminal: terminal, CRMType: p.CRMType, Amount: p.Amount, PaidAt: p.PaidAt})
+}
+
+// addPayment adds p as a new posted payment document, numbered next in line; it returns its
+// reference.
+func (b *infobase) addPayment(p Payment) string {
+	p.Ref, p.Number = onec.NewGUID(), fmt.Sprintf("ОП-%06d", len(b.payments)+1)
+	p.State = State{Posted: true, DataVersion: b.nextVersion()}
+	b.payments = append(b.payments, p)
+	return p.Ref
 }
 
 // digits returns the digits of a phone number.

@@ -69,3 +69,47 @@ func (s *Sim) do(req *http.Request, dst any) error {
 	}
 	return nil
 }
+
+// eventsPath is where 1C pushes its events.
+const eventsPath = "/onec/v1/events"
+
+// post sends an event authenticated with the Bearer token and returns the bridge's answer; an
+// error when there is none, or when a 2xx answer is not the bridge's JSON.
+func (s *Sim) post(ctx context.Context, ev onec.Envelope) (Delivery, error) {
+	d := Delivery{EventID: ev.EventID, Type: ev.Type}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return d, fmt.Errorf("onecsim: encode event %s: %w", ev.EventID, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opts.BaseURL+eventsPath, bytes.NewReader(body))
+	if err != nil {
+		return d, fmt.Errorf("onecsim: event %s: %w", ev.EventID, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.opts.Token)
+	resp, err := s.opts.HTTPClient.Do(req)
+	if err != nil {
+		return d, fmt.Errorf("onecsim: POST %s: event %s: %w", eventsPath, ev.EventID, err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return d, fmt.Errorf("onecsim: POST %s: event %s: read the answer: %w", eventsPath, ev.EventID, err)
+	}
+	d.HTTPStatus, d.Duplicate = resp.StatusCode, resp.Header.Get("X-Duplicate-Event") == "true"
+	if resp.StatusCode/100 != 2 {
+		var e httpapi.ErrorBody
+		_ = json.Unmarshal(answer, &e) // an answer that is no error body leaves the message empty
+		d.Code, d.Message = e.Error.Code, e.Error.Message
+		return d, nil
+	}
+	var result struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(answer, &result); err != nil {
+		return d, fmt.Errorf("onecsim: POST %s: event %s: decode the answer: %w", eventsPath, ev.EventID, err)
+	}
+	d.Status, d.Message = result.Status, result.Message
+	return d, nil
+}

@@ -3,6 +3,7 @@ package onecsim_test
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
@@ -53,6 +54,13 @@ type env struct {
 
 func newEnv(t *testing.T, faults onecsim.Faults) *env {
 	t.Helper()
+	return newEnvWith(t, faults, nil)
+}
+
+// newEnvWith is newEnv whose events, when events is not nil, go to events instead of the
+// gateway.
+func newEnvWith(t *testing.T, faults onecsim.Faults, events http.Handler) *env {
+	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "bridge.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,11 +71,18 @@ func newEnv(t *testing.T, faults onecsim.Faults) *env {
 		t.Fatal(err)
 	}
 	c := &clock{t: time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)}
-	srv := httptest.NewServer(gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: c.Now}))
+	h := gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: c.Now})
+	if events != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/onec/v1/events", events)
+		mux.Handle("/", h)
+		h = mux
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	sim := onecsim.New(onecsim.Options{BaseURL: srv.URL, Token: token, HTTPClient: srv.Client(), Now: c.Now,
-		PageSize: 7, Faults: faults})
+		PageSize: 7, Infobase: onectest.Infobase, Faults: faults})
 	return &env{t: t, url: srv.URL, store: st, inbox: inbox.New(st, inbox.Options{Now: c.Now}), clock: c, sim: sim}
 }
 

@@ -4,9 +4,16 @@
 //
 // The infobase keeps what the real one must: one customer order per CRM order (found by its 1C
 // reference, else by the CRM id kept on it), counterparties matched by ИНН+КПП, then phone, then
-// e-mail, and one payment document per CRM payment. Faults (commands applied but not
-// acknowledged, acks sent twice, orders refused) are drawn from a seeded source, so a failing
-// test replays.
+// e-mail, and one payment document per CRM payment.
+//
+// A test also acts as the 1C user (user.go): it edits, posts, unposts and deletes the orders and
+// payments. As in the real extension, whose event subscription writes an outbox record on
+// posting, every such action queues an event in the outbox (outbox.go); SendOutbox sends it in
+// order, as the scheduled job does, and Exchange sends it and then syncs.
+//
+// Faults (commands applied but not acknowledged, acks sent twice, orders refused, events sent
+// twice, swapped or with their answer lost) are drawn from a seeded source, so a failing test
+// replays.
 package onecsim
 
 import (
@@ -24,7 +31,8 @@ import (
 type Options struct {
 	// BaseURL is the bridge's address, e.g. "http://127.0.0.1:8080".
 	BaseURL string
-	// Token is the 1C token of the connection; it is sent as 1C's HTTP client does (Basic).
+	// Token is the 1C token of the connection; it is sent as 1C's HTTP client does (Basic) on
+	// the inbox, as a Bearer header on the events.
 	Token string
 	// HTTPClient sends the requests; default http.DefaultClient.
 	HTTPClient *http.Client
@@ -32,6 +40,8 @@ type Options struct {
 	Now func() time.Time
 	// PageSize is the limit of each pull; default 50.
 	PageSize int
+	// Infobase is the infobase GUID the events name as their source; default a new one.
+	Infobase string
 	Faults   Faults
 }
 
@@ -47,6 +57,15 @@ type Faults struct {
 	// FailOrder, when not nil, returns an error text for an order 1C refuses (ack failed), or
 	// "" to apply it.
 	FailOrder func(onec.Order) string
+	// DuplicateEvents is the share of events sent 2 or 3 times in a row, as when a proxy or a
+	// second run of the job repeats a request.
+	DuplicateEvents float64
+	// ReorderEvents is the share of adjacent pairs of the outbox sent in swapped order; the
+	// bridge must order the events by occurredAt.
+	ReorderEvents float64
+	// LoseAnswer is the share of sendings whose answer is lost, as after a network timeout: the
+	// bridge got the event, but 1C stops sending and sends it again on the next SendOutbox.
+	LoseAnswer float64
 }
 
 // Stats count what the simulated 1C did.
@@ -84,10 +103,11 @@ type Report struct {
 }
 
 // Sim is a simulated 1C infobase with its exchange job. It is safe for concurrent use; Syncs
-// run one at a time, as 1C's scheduled job does.
+// run one at a time, and so do SendOutboxes, as 1C's scheduled job does.
 type Sim struct {
-	opts Options
-	run  sync.Mutex // held by Sync
+	opts    Options
+	run     sync.Mutex // held by Sync
+	sending sync.Mutex // held by SendOutbox
 
 	mu     sync.Mutex // guards the fields below
 	base   *infobase
@@ -95,6 +115,12 @@ type Sim struct {
 	seen   map[string]bool
 	dice   *rand.Rand
 	stats  Stats
+	// events is the outbox, in the order the actions queued them.
+	events []onec.Envelope
+	// occurred is the occurredAt of the last event queued.
+	occurred time.Time
+	// sent counts what all SendOutboxes did.
+	sent SendStats
 }
 
 // defaultPageSize is the limit of a pull unless Options.PageSize says otherwise.
@@ -110,6 +136,9 @@ func New(o Options) *Sim {
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = defaultPageSize
+	}
+	if o.Infobase == "" {
+		o.Infobase = onec.NewGUID()
 	}
 	return &Sim{opts: o, base: newInfobase(), seen: map[string]bool{},
 		dice: rand.New(rand.NewPCG(o.Faults.Seed, o.Faults.Seed^0x9e3779b97f4a7c15))}
