@@ -82,9 +82,15 @@ func (r *Repo) Put(ctx context.Context, e Entry) error {
 	return fmt.Errorf("quarantine: put order %d: %w", e.CRMOrderID, store.ErrConditionFailed)
 }
 
-// Release removes an order from quarantine (it was imported); a missing entry is fine.
+// Release removes an order from quarantine (it was imported); a missing entry is fine. The
+// delete is conditional, so that releasing an order that was never set aside (the common case:
+// every import releases) writes nothing.
 func (r *Repo) Release(ctx context.Context, crmOrderID int64) error {
-	return r.st.Delete(ctx, key(crmOrderID), store.Condition{})
+	err := r.st.Delete(ctx, key(crmOrderID), store.IfExists())
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil
+	}
+	return err
 }
 
 // List returns every entry, by CRM order id.

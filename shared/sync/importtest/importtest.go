@@ -42,6 +42,9 @@ type Options struct {
 	Retry retailcrm.RetryPolicy
 	// Store, when set, is used instead of a fresh embedded store.
 	Store store.Store
+	// RedeliverAfter is how long a command handed out to 1C waits for its ack before the
+	// gateway hands it out again; 0 is the inbox's default.
+	RedeliverAfter time.Duration
 }
 
 // Bridge is the assembled import.
@@ -54,6 +57,10 @@ type Bridge struct {
 	Gateway  *httptest.Server
 	Sim      *onecsim.Sim
 	Logs     *Buffer
+
+	rate  float64
+	retry retailcrm.RetryPolicy
+	log   *slog.Logger
 }
 
 // Buffer collects logs safely across goroutines.
@@ -107,17 +114,37 @@ func New(t testing.TB, o Options) *Bridge {
 	if err := secrets.Put(t.Context(), secret.OnecToken, OnecToken); err != nil {
 		t.Fatal(err)
 	}
-	connect := sync.NewConnector(st, 1000, o.Retry, log)
+	b := &Bridge{Sandbox: sb, Store: st, Secrets: secrets, Logs: logs, rate: 1000, retry: o.Retry, log: log}
 	if o.Rate > 0 {
-		connect = sync.NewConnector(st, o.Rate, o.Retry, log)
+		b.rate = o.Rate
 	}
-	b := &Bridge{Sandbox: sb, Store: st, Secrets: secrets, Logs: logs,
-		Setup: sync.NewSetup(st, secrets, connect, log), Importer: sync.NewImporter(st, secrets, connect, log)}
+	connect := sync.NewConnector(st, b.rate, b.retry, log)
+	b.Setup, b.Importer = sync.NewSetup(st, secrets, connect, log), b.ImporterOn(st)
 	b.configure(t)
-	b.Gateway = httptest.NewServer(gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log}))
+	b.Gateway = httptest.NewServer(gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log,
+		RedeliverAfter: o.RedeliverAfter}))
 	t.Cleanup(b.Gateway.Close)
 	b.Sim = onecsim.New(onecsim.Options{BaseURL: b.Gateway.URL, Token: OnecToken, Faults: o.Faults})
 	return b
+}
+
+// ImporterOn returns an importer of the bridge that keeps everything (settings, secrets, rate
+// budget, inbox, cursor, lease, run log) on st: the bridge's store, or a wrapper of it such as
+// a CrashStore, as another process of the same deployment would.
+func (b *Bridge) ImporterOn(st store.Store) *sync.Importer {
+	secrets := storesecret.New(st)
+	return sync.NewImporter(st, secrets, sync.NewConnector(st, b.rate, b.retry, b.log), b.log)
+}
+
+// CRM returns a RetailCRM client with the bridge's own API key (sandbox.DemoAPIKey), unpaced:
+// what the test reads with, and what it writes with to play the bridge's own changes.
+func (b *Bridge) CRM(t testing.TB) *retailcrm.Client {
+	t.Helper()
+	c, err := retailcrm.New(retailcrm.Options{BaseURL: b.Sandbox.URL(), APIKey: sandbox.DemoAPIKey, Retry: b.retry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // Constants are the constants of the test connection (without account URL, site and key).
@@ -128,7 +155,7 @@ func Constants() settings.Connection {
 		PurchasePriceKind: ref(5, "Закупочная"), SalePriceKind: ref(6, "Розничная"),
 		Organization: ref(7, "ООО «Уютный дом»"), BankAccount: ref(8, "40702810900000000001"),
 		CashDesk: ref(9, "Основная касса"), Currency: ref(10, "руб."),
-		Taxation: &onec.Ref{Ref: "ПродажаОблагаетсяНДС", Name: "Продажа облагается НДС"},
+		Taxation:         &onec.Ref{Ref: "ПродажаОблагаетсяНДС", Name: "Продажа облагается НДС"},
 		PriceIncludesVAT: true, DeferralDays: 3, ExchangeUser: ref(11, "Обмен с RetailCRM"),
 	}
 }
