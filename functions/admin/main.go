@@ -26,6 +26,7 @@ func main() {
 	connect := sync.NewConnector(env.Store, float64(cfg.RetailCRMRate), sync.InteractiveRetry, env.Log)
 	h := admin.NewHandler(admin.Deps{Store: env.Store, Secrets: env.Secrets, Version: buildinfo.Version(), Log: env.Log,
 		Setup:    sync.NewSetup(env.Store, env.Secrets, connect, env.Log),
-		Importer: sync.NewImporter(env.Store, env.Secrets, connect, env.Log)})
+		Importer: sync.NewImporter(env.Store, env.Secrets, connect, env.Log),
+		Pusher:   sync.NewPusher(env.Store, env.Secrets, connect, env.Log)})
 	lambda.Start(lambdahttp.Handler(h))
 }

@@ -110,6 +110,33 @@ func init() {
 			t.Fatalf("error %+v", e)
 		}
 	}
+	pushRun := func(trigger string) func(t *testing.T, out []byte) {
+		return func(t *testing.T, out []byte) {
+			var run struct {
+				Flow, Trigger string
+				Messages      []string
+			}
+			if err := json.Unmarshal(out, &run); err != nil || run.Flow != "crm-push" || run.Trigger != trigger {
+				t.Fatalf("run %s: %v", out, err)
+			}
+		}
+	}
+	// A fresh stack has no verified connection: a stream batch fails loudly (the Lambda error
+	// shows in the metrics, the work stays for the schedule).
+	expected["crm-push-stream.json"] = func(t *testing.T, out []byte) {
+		var e struct{ ErrorMessage string }
+		if err := json.Unmarshal(out, &e); err != nil || !strings.Contains(e.ErrorMessage, "not verified") {
+			t.Fatalf("answer %s: %v", out, err)
+		}
+	}
+	expected["crm-push-schedule.json"] = pushRun("schedule")
+	expected["onec-gateway-payment-posted.json"] = func(t *testing.T, out []byte) {
+		var a struct{ Status, Message string }
+		checkHTTP(t, out, 200, &a)
+		if a.Status != "ignored" || !strings.Contains(a.Message, "выключена") {
+			t.Fatalf("answer %+v", a)
+		}
+	}
 	expected["onec-gateway-references-snapshot.json"] = func(t *testing.T, out []byte) {
 		var a struct {
 			Status string

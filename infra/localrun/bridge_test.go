@@ -14,7 +14,7 @@ import (
 )
 
 // adminToken reads the admin token the runner prints after its health URL.
-func adminToken(t *testing.T, lines <-chan string) string {
+func adminToken(t testing.TB, lines <-chan string) string {
 	t.Helper()
 	for line := range lines {
 		if _, rest, ok := strings.Cut(line, "Authorization: Bearer "); ok {
@@ -25,7 +25,7 @@ func adminToken(t *testing.T, lines <-chan string) string {
 	return ""
 }
 
-func call(t *testing.T, method, url, token string, body any) (int, []byte) {
+func call(t testing.TB, method, url, token string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
 	if body != nil {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -35,12 +36,14 @@ func main() {
 	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
 	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
 	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
-	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync)")
+	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync) and push to RetailCRM (crm-push)")
 	crm := flag.String("retailcrm-url", os.Getenv("RETAILCRM_URL"), "RetailCRM account URL; empty starts the RetailCRM sandbox with demo data")
+	sandboxRate := flag.Int("sandbox-rate", envInt("SANDBOX_RATE", 0), "requests/s per API key the RetailCRM sandbox allows and the bridge paces itself to (sandbox only); 0 is RetailCRM's own limit, 10")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, options{tick: *tick, addr: *addr, dataDir: *data, logLevel: *level, retailcrmURL: *crm}, os.Stdout, os.Stderr); err != nil {
+	o := options{tick: *tick, addr: *addr, dataDir: *data, logLevel: *level, retailcrmURL: *crm, sandboxRate: *sandboxRate}
+	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "localrun:", err)
 		os.Exit(1)
 	}
@@ -50,12 +53,16 @@ func main() {
 const sandboxPrefix = "/sandbox/retailcrm"
 
 type options struct {
-	// tick is the period of the scheduled order import (the schedule of history-sync).
+	// tick is the period of the scheduled order import and push (history-sync, crm-push).
 	tick         time.Duration
 	addr         string
 	dataDir      string
 	logLevel     string
 	retailcrmURL string
+	// sandboxRate is, when the sandbox serves as RetailCRM, the requests/s per API key it allows
+	// and the bridge's client budget; 0 is RetailCRM's own limit. A load test lifts it to measure
+	// the bridge rather than the budget.
+	sandboxRate int
 }
 
 // run serves until ctx is done. It prints the URLs it serves to out and logs JSON to logw.
@@ -79,12 +86,17 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
-	connect := sync.NewConnector(st, 0, sync.InteractiveRetry, log.With("function", "retailcrm"))
+	rate := 0.0 // RetailCRM's limit
+	if o.retailcrmURL == "" {
+		rate = float64(o.sandboxRate)
+	}
+	connect := sync.NewConnector(st, rate, sync.InteractiveRetry, log.With("function", "retailcrm"))
 	importer := sync.NewImporter(st, secrets, connect, log.With("function", "history-sync"))
+	pusher := sync.NewPusher(st, secrets, connect, log.With("function", "crm-push"))
 	handlers := map[string]http.Handler{
 		"admin": admin.NewHandler(admin.Deps{Store: st, Secrets: secrets, Version: buildinfo.Version(),
 			Log: log.With("function", "admin"), Setup: sync.NewSetup(st, secrets, connect, log.With("function", "admin")),
-			Importer: importer}),
+			Importer: importer, Pusher: pusher}),
 		"onec-gateway": gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log.With("function", "onec-gateway")}),
 		"crm-webhook": webhook.NewHandler(webhook.Deps{Secrets: secrets, Importer: importer, Trigger: sync.TriggerWebhook,
 			Log: log.With("function", "crm-webhook")}),
@@ -99,7 +111,7 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	}
 	mux.Handle("GET /objects/", http.StripPrefix("/objects/", http.FileServer(http.Dir(objects))))
 	if o.retailcrmURL == "" {
-		sb := sandbox.New(sandbox.Options{})
+		sb := sandbox.New(sandbox.Options{RateLimit: o.sandboxRate})
 		sb.SeedDemo()
 		mux.Handle(sandboxPrefix+"/", http.StripPrefix(sandboxPrefix, sb.Handler()))
 	}
@@ -116,7 +128,10 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	fmt.Fprintf(out, "  1C:      %s/onec/v1/events (token: POST /admin/v1/secrets/onec-token/rotate)\n", base)
 	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
 	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
-	jobs := []func(context.Context){func(ctx context.Context) { _, _ = importer.Sync(ctx, sync.TriggerSchedule) }}
+	jobs := []func(context.Context){
+		func(ctx context.Context) { _, _ = importer.Sync(ctx, sync.TriggerSchedule) },
+		func(ctx context.Context) { _, _ = pusher.DrainDue(ctx) },
+	}
 	if o.retailcrmURL == "" {
 		fmt.Fprintf(out, "  RetailCRM: no RETAILCRM_URL set, so a RetailCRM sandbox with demo data serves %s%s\n", base, sandboxPrefix)
 		fmt.Fprintf(out, "             (site %s, demo API key %s)\n", sandbox.DemoSite, sandbox.DemoAPIKey)
@@ -126,6 +141,7 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		fmt.Fprintf(out, "  RetailCRM: %s\n", o.retailcrmURL)
 	}
 	go schedule(ctx, o.tick, jobs)
+	go pushStream(ctx, pusher, pushPoll)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -162,6 +178,29 @@ func schedule(ctx context.Context, tick time.Duration, jobs []func(context.Conte
 				job(runCtx)
 				cancel()
 			}
+		}
+	}
+}
+
+// pushPoll is how often the local stand-in of the push stream looks for work.
+const pushPoll = 250 * time.Millisecond
+
+// pushStream stands in for the DynamoDB stream that starts crm-push in AWS: the orders with push
+// work due are pushed within pushPoll of their 1C event.
+func pushStream(ctx context.Context, p *sync.Pusher, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		due, err := p.Due(ctx)
+		if err == nil && len(due) > 0 {
+			runCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			_, _ = p.Drain(runCtx, due)
+			cancel()
 		}
 	}
 }
@@ -227,6 +266,13 @@ func (w *statusWriter) WriteHeader(code int) {
 func envDuration(name string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
 		return d
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
 	}
 	return def
 }

@@ -44,14 +44,26 @@ func startRunner(t *testing.T, dataDir string, args ...string) (*exec.Cmd, strin
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := scanLines(stdout)
+	return cmd, runnerURL(t, lines), lines
+}
+
+// scanLines returns the lines read from r, until it ends.
+func scanLines(r io.Reader) <-chan string {
 	lines := make(chan string, 100)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(stdout)
+		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			lines <- sc.Text()
 		}
 	}()
+	return lines
+}
+
+// runnerURL waits for the runner to print its health URL and returns its base URL.
+func runnerURL(t testing.TB, lines <-chan string) string {
+	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for {
 		select {
@@ -60,7 +72,7 @@ func startRunner(t *testing.T, dataDir string, args ...string) (*exec.Cmd, strin
 				t.Fatal("the runner stopped before printing its URLs")
 			}
 			if _, url, found := strings.Cut(line, "health:"); found {
-				return cmd, strings.TrimSuffix(strings.TrimSpace(url), "/healthz"), lines
+				return strings.TrimSuffix(strings.TrimSpace(url), "/healthz")
 			}
 		case <-timeout:
 			t.Fatal("the runner printed no health URL within 30s")

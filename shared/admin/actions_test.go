@@ -22,7 +22,7 @@ import (
 	"unfbridge/shared/webhook"
 )
 
-// newImportBridge is the admin API with the order import, and the crm-webhook API beside it on
+// newImportBridge is the admin API with the order import and push, and the crm-webhook API beside it on
 // the same host (as the local runner and API Gateway route them), over a bridge configured for
 // the import like a user would (importtest). Its logs, the import's included, must hold no
 // secret.
@@ -38,7 +38,7 @@ func newImportBridge(t *testing.T) (*bridge, *importtest.Bridge) {
 	mux.Handle("/crm/", webhook.NewHandler(webhook.Deps{Secrets: ib.Secrets, Importer: ib.Importer, Log: log,
 		Trigger: bridgesync.TriggerWebhook}))
 	mux.Handle("/", admin.NewHandler(admin.Deps{Store: ib.Store, Secrets: ib.Secrets, Setup: ib.Setup, Importer: ib.Importer,
-		Version: "test", Log: log}))
+		Pusher: ib.Pusher(time.Now), Version: "test", Log: log}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	b := &bridge{t: t, srv: srv, sb: ib.Sandbox, st: ib.Store, secrets: ib.Secrets, logs: logs}

@@ -21,8 +21,10 @@ type Deps struct {
 	Setup   *sync.Setup
 	// Importer runs the order import actions.
 	Importer *sync.Importer
-	Version  string
-	Log      *slog.Logger
+	// Pusher lists the failed pushes to RetailCRM and retries them.
+	Pusher  *sync.Pusher
+	Version string
+	Log     *slog.Logger
 }
 
 // NewHandler returns the admin API.
@@ -31,6 +33,7 @@ func NewHandler(d Deps) http.Handler {
 	mux.HandleFunc("GET /healthz", d.healthz)
 	d.settingsRoutes(mux)
 	d.actionRoutes(mux)
+	d.pushRoutes(mux)
 	return mux
 }
 

@@ -65,6 +65,12 @@ type CRMWebhook struct {
 	RetailCRM
 }
 
+// CRMPush is the configuration of the crm-push function.
+type CRMPush struct {
+	Common
+	RetailCRM
+}
+
 // OnecGateway is the configuration of the onec-gateway function.
 type OnecGateway struct {
 	Common
@@ -76,6 +82,7 @@ var Functions = map[string]any{
 	"onec-gateway": OnecGateway{},
 	"history-sync": HistorySync{},
 	"crm-webhook":  CRMWebhook{},
+	"crm-push":     CRMPush{},
 }
 
 // Var is one environment variable a configuration reads.

@@ -5,7 +5,8 @@
 // Every event is applied once: its effects and a dedupe record holding the first answer are
 // written in one all-or-nothing store Write, and a repeated eventId gets that first answer again.
 // Event types are dispatched through a registry (registry.go), so that a new type is a new
-// EventHandler, not a change of the core.
+// EventHandler, not a change of the core. The order and payment events (push_events.go) only
+// record what RetailCRM should show, for the asynchronous push of package sync.
 package gateway
 
 import (
@@ -17,7 +18,9 @@ import (
 	"unfbridge/shared/inbox"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/onecrefs"
+	"unfbridge/shared/push"
 	"unfbridge/shared/secret"
+	"unfbridge/shared/settings"
 	"unfbridge/shared/store"
 )
 
@@ -38,6 +41,8 @@ type gateway struct {
 	Deps
 	refs     *onecrefs.Repo
 	inbox    *inbox.Inbox
+	settings *settings.Repo
+	push     *push.Repo
 	handlers map[onec.EventType]EventHandler
 }
 
@@ -46,7 +51,7 @@ func NewHandler(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	g := &gateway{Deps: d, refs: onecrefs.New(d.Store),
+	g := &gateway{Deps: d, refs: onecrefs.New(d.Store), settings: settings.NewRepo(d.Store), push: push.New(d.Store),
 		inbox: inbox.New(d.Store, inbox.Options{RedeliverAfter: d.RedeliverAfter, Now: d.Now})}
 	g.handlers = g.registry()
 	mux := http.NewServeMux()

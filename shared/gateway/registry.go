@@ -25,6 +25,12 @@ type EventHandler func(ctx context.Context, ev onec.Envelope) (Result, []store.O
 func (g *gateway) registry() map[onec.EventType]EventHandler {
 	return map[onec.EventType]EventHandler{
 		onec.TypeReferencesSnapshot: g.referencesSnapshot,
+		onec.TypeOrderPosted:        g.orderEvent,
+		onec.TypeOrderUnposted:      g.orderEvent,
+		onec.TypeOrderDeleted:       g.orderEvent,
+		onec.TypePaymentPosted:      g.paymentEvent,
+		onec.TypePaymentUnposted:    g.paymentEvent,
+		onec.TypePaymentDeleted:     g.paymentEvent,
 	}
 }
 

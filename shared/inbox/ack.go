@@ -36,8 +36,9 @@ func (e *InvalidAckError) Error() string {
 }
 
 // Ack records what 1C did with a command, once:
-//   - applied: the link CRM order ↔ 1C document, the command's payments as applied, the order
-//     released from quarantine (when the command is the order's last one);
+//   - applied: the link CRM order ↔ 1C document (also found from the document: OrderOf), the
+//     command's payments as applied, the order released from quarantine (when the command is
+//     the order's last one);
 //   - failed: the error, the order put in quarantine (when the command is its last one);
 //   - skipped: only that.
 //
@@ -88,6 +89,13 @@ func (in *Inbox) ack(ctx context.Context, a onec.Ack, settled *bool) (AckResult,
 		return AckResult{}, err
 	}
 	ops = append(ops, store.Delete(pendingKey(idx.Seq), store.Condition{}))
+	if a.Status == onec.AckApplied {
+		link, err := put(refKey(a.Ref), orderLink{CRMOrderID: idx.CRMOrderID})
+		if err != nil {
+			return AckResult{}, err
+		}
+		ops = append(ops, link)
+	}
 	if err := in.st.Write(ctx, ops); err != nil {
 		return AckResult{}, fmt.Errorf("inbox: record the ack of command %s: %w", a.CommandID, err)
 	}

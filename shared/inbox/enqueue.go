@@ -42,7 +42,8 @@ type Enqueued struct {
 }
 
 // Enqueue queues a command for a CRM order, once per content: a command with the content of the
-// order's last command is not queued again (see Pending.Force). The content is the type, the
+// order's last command, or of the order's echo of a push since (RecordPush), is not queued again
+// (see Pending.Force). An upsert also becomes the order's Content. The content is the type, the
 // payload and the messages, not the payload's 1C reference: Enqueue fills a missing reference
 // from the order's link, so an unchanged order synced again after 1C linked it queues nothing.
 // A new command supersedes the order's pending one.
@@ -68,7 +69,7 @@ func (in *Inbox) enqueue(ctx context.Context, p Pending, hash string) (Enqueued,
 	if err != nil {
 		return Enqueued{}, err
 	}
-	if found && !p.Force && st.Last.Hash == hash {
+	if found && !p.Force && st.unchanged(hash) {
 		return Enqueued{CommandID: st.Last.ID}, nil
 	}
 	payload, err := p.payload(linkedRef(st.Link))
@@ -103,6 +104,15 @@ func (in *Inbox) enqueue(ctx context.Context, p Pending, hash string) (Enqueued,
 		return Enqueued{}, err
 	}
 	ops = append(ops, writes...)
+	if p.Order != nil {
+		o := *p.Order
+		o.Ref = nil
+		content, err := put(contentKey(p.CRMOrderID), Content{CommandID: cmd.ID, Order: o})
+		if err != nil {
+			return Enqueued{}, err
+		}
+		ops = append(ops, content)
+	}
 	if err := in.st.Write(ctx, ops); err != nil {
 		return Enqueued{}, fmt.Errorf("inbox: enqueue order %d: %w", p.CRMOrderID, err)
 	}

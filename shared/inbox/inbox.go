@@ -20,6 +20,8 @@
 //	inbox-command#<id>   / command   the command index: id → order, sequence, payments, ack;
 //	                                 it expires 90 days after the command left the pending set
 //	inbox-order#<crmId>  / state     the order state: link, last command, last ack, payments
+//	inbox-order#<crmId>  / content   the order's Content: the last upsert, or a push's echo
+//	inbox-ref#<ref>      / order     the CRM order a 1C document is linked to
 package inbox
 
 import (

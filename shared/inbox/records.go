@@ -84,6 +84,15 @@ type orderState struct {
 	LastAck    *ackRecord  `json:"lastAck,omitempty"`
 	// AppliedPayments are the CRM payment ids 1C made documents of, ascending.
 	AppliedPayments []int64 `json:"appliedPayments,omitempty"`
+	// Echo is the content the order maps to after the last push; it counts as queued while its
+	// command is Last.
+	Echo *echoMark `json:"echo,omitempty"`
+}
+
+// unchanged tells whether a command of content hash queues nothing: the content is the last
+// command's, or the order's echo of a push since.
+func (st orderState) unchanged(hash string) bool {
+	return st.Last.Hash == hash || st.Echo != nil && st.Echo.CommandID == st.Last.ID && st.Echo.Hash == hash
 }
 
 // counter is the sequence counter: the last number given out.

@@ -3,6 +3,7 @@ package onec
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -50,10 +51,13 @@ func (m *Money) UnmarshalJSON(b []byte) error { return decodeDecimal(b, &m.Decim
 // UnmarshalJSON reads a decimal string (a bare JSON number is accepted too, exactly).
 func (q *Quantity) UnmarshalJSON(b []byte) error { return decodeDecimal(b, &q.Decimal) }
 
+// decodeDecimal reads a decimal string or number. Anything else is a *json.UnmarshalTypeError
+// that expects a number, so that strict decoders report the field ("items.price") and say what
+// is expected.
 func decodeDecimal(b []byte, d *decimal.Decimal) error {
 	v, err := decimal.NewFromString(strings.Trim(string(b), `"`))
 	if err != nil {
-		return fmt.Errorf("onec: amount %s: not a decimal", b)
+		return &json.UnmarshalTypeError{Value: "string " + string(b), Type: reflect.TypeFor[float64]()}
 	}
 	*d = v
 	return nil

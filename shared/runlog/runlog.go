@@ -41,16 +41,25 @@ func New(st store.Store) *Repo { return &Repo{st: st} }
 
 // Record stores a finished (or stopped) run.
 func (r *Repo) Record(ctx context.Context, run Run) error {
-	data, err := json.Marshal(run)
+	op, err := Op(run)
 	if err != nil {
 		return err
 	}
-	it := store.Item{PK: "runs#" + run.Flow, SK: run.Start.UTC().Format(sortable) + "#" + run.ID,
-		Version: 1, Data: data, ExpiresAt: run.Start.Add(Keep)}
-	if err := r.st.Put(ctx, it, store.Condition{}); err != nil {
+	if err := r.st.Put(ctx, op.Item, op.Cond); err != nil {
 		return fmt.Errorf("runlog: record: %w", err)
 	}
 	return nil
+}
+
+// Op is the operation that stores a run, for a caller that writes it together with other
+// effects in one all-or-nothing Write.
+func Op(run Run) (store.Op, error) {
+	data, err := json.Marshal(run)
+	if err != nil {
+		return store.Op{}, fmt.Errorf("runlog: encode run %s: %w", run.ID, err)
+	}
+	return store.Put(store.Item{PK: "runs#" + run.Flow, SK: run.Start.UTC().Format(sortable) + "#" + run.ID,
+		Version: 1, Data: data, ExpiresAt: run.Start.Add(Keep)}, store.Condition{}), nil
 }
 
 // Latest returns the last limit runs of a flow, newest first.

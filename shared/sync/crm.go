@@ -27,6 +27,11 @@ type CRM interface {
 	Settings(ctx context.Context) (retailcrm.Settings, error)
 	OrdersHistory(ctx context.Context, f retailcrm.HistoryFilter) (retailcrm.HistoryPage[retailcrm.HistoryRecord], error)
 	Orders(ctx context.Context, f retailcrm.OrdersFilter) (retailcrm.OrdersPage, error)
+	Order(ctx context.Context, ref retailcrm.Ref) (retailcrm.Order, error)
+	EditOrder(ctx context.Context, ref retailcrm.Ref, o retailcrm.Order) (retailcrm.OrderResult, error)
+	CreatePayment(ctx context.Context, site string, p retailcrm.Payment) (int64, error)
+	EditPayment(ctx context.Context, ref retailcrm.Ref, p retailcrm.Payment) (int64, error)
+	DeletePayment(ctx context.Context, id int64) error
 }
 
 // InteractiveRetry is the retry policy of calls a user waits for in the admin API: a few quick

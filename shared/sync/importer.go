@@ -83,13 +83,12 @@ type Importer struct {
 
 // run is one import run in progress.
 type run struct {
-	im       *Importer
-	log      runlog.Run
-	st       settings.State
-	crm      CRM
-	mapping  OrderMapping
-	print    string
-	messages map[string]int
+	journal
+	im      *Importer
+	st      settings.State
+	crm     CRM
+	mapping OrderMapping
+	print   string
 	// held is the lease of a history run, released when the run is recorded.
 	held *lease.Lease
 	// force queues a command even when the order did not change since the last one.
@@ -141,25 +140,12 @@ func (im *Importer) RetryQuarantine(ctx context.Context) (runlog.Run, error) {
 // do runs body as one recorded run of flow, under the connection's checks; history runs also
 // hold the lease.
 func (im *Importer) do(ctx context.Context, flow, trigger string, body func(context.Context, *run) error) (runlog.Run, error) {
-	r := &run{im: im, messages: map[string]int{}, log: runlog.Run{ID: newID(), Flow: flow, Trigger: trigger,
-		Start: im.Now().UTC(), Counts: map[string]int64{}}}
+	r := &run{im: im, journal: newJournal(flow, trigger, im.Now())}
 	err := r.prepare(ctx, flow)
 	if err == nil {
 		err = body(ctx, r)
 	}
-	switch {
-	case err == nil:
-		r.log.Complete = true
-	case errors.Is(err, errStop):
-		err = nil
-	case errors.Is(err, ErrNotVerified):
-		r.note(GateMessage)
-	default:
-		r.log.Error = err.Error()
-		if ce, ok := errors.AsType[*CRMError](err); ok {
-			r.note(ce.Message)
-		}
-	}
+	err = r.outcome(err)
 	return r.finish(ctx), err
 }
 
@@ -183,7 +169,7 @@ func (r *run) prepare(ctx context.Context, flow string) error {
 		return errStop
 	}
 	if flow == FlowHistorySync {
-		l, err := r.im.Leases.Acquire(ctx, FlowHistorySync, r.leaseTTL(ctx))
+		l, err := r.im.Leases.Acquire(ctx, FlowHistorySync, leaseTTL(ctx))
 		if errors.Is(err, lease.ErrHeld) {
 			r.note(msgBusy)
 			return errStop
@@ -210,15 +196,6 @@ func (r *run) prepare(ctx context.Context, flow string) error {
 	return nil
 }
 
-// leaseTTL outlives the run: the time left before the context deadline plus a minute, or 15
-// minutes without a deadline.
-func (r *run) leaseTTL(ctx context.Context) time.Duration {
-	if d, ok := ctx.Deadline(); ok {
-		return time.Until(d) + time.Minute
-	}
-	return 15 * time.Minute
-}
-
 // finish releases the lease, records the run and logs it.
 func (r *run) finish(ctx context.Context) runlog.Run {
 	ctx = context.WithoutCancel(ctx)
@@ -227,13 +204,7 @@ func (r *run) finish(ctx context.Context) runlog.Run {
 			r.im.Log.WarnContext(ctx, "lease not released", "error", err)
 		}
 	}
-	r.log.End = r.im.Now().UTC()
-	for _, msg := range slices.Sorted(maps.Keys(r.messages)) {
-		if n := r.messages[msg]; n > 1 {
-			msg = fmt.Sprintf("%s (заказов: %d)", msg, n)
-		}
-		r.log.Messages = append(r.log.Messages, msg)
-	}
+	r.close(r.im.Now())
 	if err := r.im.Runs.Record(ctx, r.log); err != nil {
 		r.im.Log.ErrorContext(ctx, "run not recorded", "flow", r.log.Flow, "error", err)
 	}
@@ -242,25 +213,8 @@ func (r *run) finish(ctx context.Context) runlog.Run {
 	return r.log
 }
 
-// note adds a message for the user; repeats are counted, not listed.
-func (r *run) note(msg string) { r.messages[msg]++ }
-
-func (r *run) count(name string, n int) { r.log.Counts[name] += int64(n) }
-
 // crmError explains a RetailCRM failure in Russian.
-func (r *run) crmError(err error) error {
-	return &CRMError{Message: "Ошибка RetailCRM: " + crmProblem(err, r.st.Settings.Connection.AccountURL), Err: err}
-}
-
-// timeUp tells whether the run must stop to end before the context deadline.
-func (r *run) timeUp(ctx context.Context) bool {
-	d, ok := ctx.Deadline()
-	margin := r.im.Margin
-	if margin == 0 {
-		margin = 10 * time.Second
-	}
-	return ok && time.Until(d) < margin
-}
+func (r *run) crmError(err error) error { return runCRMError(err, r.st.Settings.Connection.AccountURL) }
 
 // history walks the history pages from the cursor.
 func (r *run) history(ctx context.Context) error {
@@ -277,7 +231,7 @@ func (r *run) history(ctx context.Context) error {
 		filter.StartDate = start.In(r.mapping.Location)
 	}
 	for {
-		if r.timeUp(ctx) {
+		if timeUp(ctx, r.im.Margin) {
 			r.note(msgStopped)
 			return errStop
 		}
@@ -420,13 +374,12 @@ func (r *run) importOne(ctx context.Context, o retailcrm.Order) error {
 	if err != nil {
 		return err
 	}
-	messages := mapped.Messages
 	if msg != "" {
 		r.note(msg)
-		messages = append([]string{msg}, messages...)
 	}
-	q, err := r.im.Inbox.Enqueue(ctx, inbox.Pending{Type: onec.CommandOrderUpsert, CRMOrderID: o.ID, Number: o.Number,
-		Order: &mapped.Order, Messages: messages, Force: r.force})
+	p := upsertPending(o, mapped, msg)
+	p.Force = r.force
+	q, err := r.im.Inbox.Enqueue(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -440,6 +393,18 @@ func (r *run) importOne(ctx context.Context, o retailcrm.Order) error {
 		}
 	}
 	return r.im.Quarantine.Release(ctx, o.ID)
+}
+
+// upsertPending is the order.upsert command of a mapped order, the status table's message
+// (ImportDecision) first. The push builds its echo with it too (inbox.Pushed), so that both
+// hash the same content.
+func upsertPending(o retailcrm.Order, mapped MappedOrder, statusMessage string) inbox.Pending {
+	messages := mapped.Messages
+	if statusMessage != "" {
+		messages = append([]string{statusMessage}, messages...)
+	}
+	return inbox.Pending{Type: onec.CommandOrderUpsert, CRMOrderID: o.ID, Number: o.Number, Order: &mapped.Order,
+		Messages: messages}
 }
 
 // cancel takes deleted orders out of quarantine and queues order.cancel for those 1C knows (was

@@ -148,6 +148,14 @@ func (s *Setup) SaveFlags(ctx context.Context, f settings.Flags) (View, error) {
 	})
 }
 
+// SavePush saves the options of the 1C → RetailCRM push.
+func (s *Setup) SavePush(ctx context.Context, p settings.Push) (View, error) {
+	return s.update(ctx, true, func(st *settings.State) error {
+		st.Settings.Push = p
+		return nil
+	})
+}
+
 // SaveHistory sets the history position: the last record id and the date of actuality.
 func (s *Setup) SaveHistory(ctx context.Context, h settings.History) (View, error) {
 	return s.update(ctx, true, func(st *settings.State) error {

@@ -13,6 +13,9 @@ type Faults struct {
 	Unavailable float64
 	// Drop is the share of requests whose connection is closed without an answer.
 	Drop float64
+	// ApplyThenDrop is the share of requests carried out whose connection is then closed
+	// without an answer: the client cannot tell that the change was made.
+	ApplyThenDrop float64
 	// Malformed is the share of JSON answers cut in the middle of the body.
 	Malformed float64
 	// Latency is added before every answer.
@@ -33,6 +36,8 @@ const (
 	FaultDrop
 	// FaultMalformed cuts the JSON body in the middle.
 	FaultMalformed
+	// FaultApplyThenDrop carries the request out, then closes the connection without an answer.
+	FaultApplyThenDrop
 )
 
 type faultBox struct {
@@ -44,8 +49,8 @@ type faultBox struct {
 
 // faultPlan is what happens to one request.
 type faultPlan struct {
-	latency                                      time.Duration
-	unavailable, drop, malformed, accountMissing bool
+	latency                                                     time.Duration
+	unavailable, drop, applyThenDrop, malformed, accountMissing bool
 }
 
 func newFaultBox(seed uint64) *faultBox {
@@ -77,11 +82,13 @@ func (b *faultBox) roll() faultPlan {
 		f := b.next[0]
 		b.next = b.next[1:]
 		p.unavailable, p.drop, p.malformed = f == FaultUnavailable, f == FaultDrop, f == FaultMalformed
+		p.applyThenDrop = f == FaultApplyThenDrop
 		return p
 	}
 	p.drop = b.hit(b.f.Drop)
-	p.unavailable = !p.drop && b.hit(b.f.Unavailable)
-	p.malformed = !p.drop && !p.unavailable && b.hit(b.f.Malformed)
+	p.applyThenDrop = !p.drop && b.hit(b.f.ApplyThenDrop)
+	p.unavailable = !p.drop && !p.applyThenDrop && b.hit(b.f.Unavailable)
+	p.malformed = !p.drop && !p.applyThenDrop && !p.unavailable && b.hit(b.f.Malformed)
 	return p
 }
 

@@ -2,8 +2,10 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +82,55 @@ func TestFaults(t *testing.T) {
 	reqs := sb.Requests()
 	if reqs[0].Status != 0 || reqs[1].Status != http.StatusOK || reqs[2].Status != http.StatusServiceUnavailable {
 		t.Errorf("recorded statuses %d %d %d", reqs[0].Status, reqs[1].Status, reqs[2].Status)
+	}
+}
+
+// postFresh posts a form with the demo key on a new connection and returns the transport error.
+func postFresh(sb *Sandbox, path string, f url.Values) error {
+	req, _ := http.NewRequest(http.MethodPost, sb.URL()+path, strings.NewReader(f.Encode()))
+	req.Header.Set("X-API-KEY", DemoAPIKey)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := fresh.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	return err
+}
+
+// TestApplyThenDrop: the request is carried out but its answer never comes, once by FailNext
+// and for a share of the requests.
+func TestApplyThenDrop(t *testing.T) {
+	sb, _ := newTestSandbox(t)
+	c := newAPI(t, sb, DemoAPIKey)
+	o := createOrder(t, c, "", fmt.Sprintf(`{"items": [{"offer": {"externalId": %q}}]}`, offerExt(0)))
+	pay := func(ext string) url.Values {
+		return form("site", DemoSite, "payment", fmt.Sprintf(`{"order": {"id": %v}, "type": "cash", "amount": 10, "externalId": %q}`, o["id"], ext))
+	}
+	payments := func() int {
+		got := c.get("/api/v5/orders/"+str(o["id"]), query("by", "id")).ok(t).json["order"]
+		return len(at(got, "payments").(map[string]any))
+	}
+
+	sb.FailNext(FaultApplyThenDrop, 1)
+	if err := postFresh(sb, "/api/v5/orders/payments/create", pay("a")); err == nil {
+		t.Fatal("the answer of an applied-then-dropped request came")
+	}
+	if n := payments(); n != 1 {
+		t.Fatalf("%d payments after the dropped create, want 1", n)
+	}
+	c.post("/api/v5/orders/payments/create", pay("a")).fails(t, http.StatusBadRequest, "Errors in the entity format", "externalId")
+	if reqs := sb.Requests(); reqs[len(reqs)-3].Status != 0 {
+		t.Errorf("the dropped request is recorded with status %d", reqs[len(reqs)-3].Status)
+	}
+
+	sb.SetFaults(Faults{ApplyThenDrop: 1})
+	for _, ext := range []string{"b", "c"} {
+		if err := postFresh(sb, "/api/v5/orders/payments/create", pay(ext)); err == nil {
+			t.Fatalf("payment %s: an answer came", ext)
+		}
+	}
+	sb.SetFaults(Faults{})
+	if n := payments(); n != 3 {
+		t.Fatalf("%d payments, want 3", n)
 	}
 }

@@ -137,6 +137,11 @@ func (s *Sandbox) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, body, ctype := s.answer(r, plan)
+	if plan.applyThenDrop {
+		rr.finish(s.rec, 0)
+		drop(w)
+		return
+	}
 	if plan.malformed && ctype == contentJSON {
 		body = body[:len(body)/2]
 	}
