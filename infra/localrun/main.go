@@ -67,6 +67,9 @@ type options struct {
 
 // run serves until ctx is done. It prints the URLs it serves to out and logs JSON to logw.
 func run(ctx context.Context, o options, out, logw io.Writer) error {
+	if o.sandboxRate < 0 {
+		return fmt.Errorf("sandbox rate %d requests/s: want 0 (RetailCRM's limit) or more", o.sandboxRate)
+	}
 	log, err := logging.New(logw, o.logLevel, "localrun")
 	if err != nil {
 		return err
