@@ -154,7 +154,9 @@ func (g *gateway) handlerFor(t onec.EventType) (EventHandler, error) {
 			Message: fmt.Sprintf("Неизвестный тип события %q: такого события нет в протоколе обмена 1С и моста. "+
 				"Проверьте версию расширения 1С.", t)}}
 	}
-	return nil, &Rejection{Status: http.StatusUnprocessableEntity, Err: httpapi.Error{Code: "unsupported_event",
+	// 501, not 4xx: the event is fine, this bridge is behind; a 1C outbox keeps and resends
+	// events answered 5xx, and drops those answered 4xx.
+	return nil, &Rejection{Status: http.StatusNotImplemented, Err: httpapi.Error{Code: "unsupported_event",
 		Message: fmt.Sprintf("Эта версия моста ещё не обрабатывает события типа %q. Событие не сохранено; "+
 			"1С отправит его повторно после обновления моста.", t)}}
 }

@@ -99,7 +99,7 @@ func TestBadInputs(t *testing.T) {
 		{"payload unknown field", "", set("payload.shops", []string{}), 422, "validation_failed", "payload"},
 		{"payload bad GUID", "", set("payload.warehouses", []map[string]string{{"ref": "склад", "name": "Склад"}}), 422, "validation_failed", "payload.warehouses[0].ref"},
 		{"payload without name", "", set("payload.users", []map[string]string{{"ref": onectest.GUID()}}), 422, "validation_failed", "payload.users[0].name"},
-		{"unsupported type", "", set("type", "catalog.page"), 422, "unsupported_event", ""},
+		{"unsupported type", "", set("type", "catalog.page"), 501, "unsupported_event", ""},
 		{"unknown type", "", set("type", "order.archived"), 422, "unknown_event_type", ""},
 	}
 	for _, tc := range tests {

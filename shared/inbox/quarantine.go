@@ -34,17 +34,15 @@ func (in *Inbox) settleQuarantine(ctx context.Context, a onec.Ack, idx commandIn
 // failure newer than the command (the CRM order changed since and cannot be mapped: that entry
 // stays).
 func (in *Inbox) release(ctx context.Context, idx commandIndex) error {
-	entries, err := in.quarantine.List(ctx)
+	e, ok, err := in.quarantine.Get(ctx, idx.CRMOrderID)
 	if err != nil {
 		return fmt.Errorf("inbox: release order %d from quarantine: %w", idx.CRMOrderID, err)
 	}
-	for _, e := range entries {
-		if e.CRMOrderID != idx.CRMOrderID || e.Source != quarantine.Source1C && e.Updated.After(idx.EnqueuedAt) {
-			continue
-		}
-		if err := in.quarantine.Release(ctx, idx.CRMOrderID); err != nil {
-			return fmt.Errorf("inbox: release order %d from quarantine: %w", idx.CRMOrderID, err)
-		}
+	if !ok || e.Source != quarantine.Source1C && e.Updated.After(idx.EnqueuedAt) {
+		return nil
+	}
+	if err := in.quarantine.Release(ctx, idx.CRMOrderID); err != nil {
+		return fmt.Errorf("inbox: release order %d from quarantine: %w", idx.CRMOrderID, err)
 	}
 	return nil
 }

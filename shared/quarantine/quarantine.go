@@ -82,6 +82,22 @@ func (r *Repo) Put(ctx context.Context, e Entry) error {
 	return fmt.Errorf("quarantine: put order %d: %w", e.CRMOrderID, store.ErrConditionFailed)
 }
 
+// Get returns the entry of one order; false when the order is not set aside.
+func (r *Repo) Get(ctx context.Context, crmOrderID int64) (Entry, bool, error) {
+	it, err := r.st.Get(ctx, key(crmOrderID))
+	if errors.Is(err, store.ErrNotFound) {
+		return Entry{}, false, nil
+	}
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("quarantine: get: %w", err)
+	}
+	var e Entry
+	if err := json.Unmarshal(it.Data, &e); err != nil {
+		return Entry{}, false, fmt.Errorf("quarantine: decode: %w", err)
+	}
+	return e, true, nil
+}
+
 // Release removes an order from quarantine (it was imported); a missing entry is fine. The
 // delete is conditional, so that releasing an order that was never set aside (the common case:
 // every import releases) writes nothing.
