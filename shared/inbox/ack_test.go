@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"unfbridge/infra/dynamodblocal"
 	"unfbridge/shared/inbox"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/quarantine"
@@ -13,7 +14,7 @@ import (
 )
 
 func TestAckApplied(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		cmd := f.enqueue(upsert(12, "v1"))
 		f.pull("", 0)
@@ -52,7 +53,7 @@ func TestAckApplied(t *testing.T) {
 }
 
 func TestAckMessageKeepsOffset(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		cmd := f.enqueue(upsert(12, "v1"))
 		a := applied(cmd.CommandID, 12)
@@ -64,7 +65,7 @@ func TestAckMessageKeepsOffset(t *testing.T) {
 }
 
 func TestAckFailedAndSkipped(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		q := quarantine.New(st)
 		failed := f.enqueue(upsert(1, "v1"))
@@ -101,7 +102,7 @@ func TestAckFailedAndSkipped(t *testing.T) {
 }
 
 func TestAckOfSupersededCommand(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		q := quarantine.New(st)
 		v1 := f.enqueue(upsert(1, "v1"))
@@ -126,7 +127,7 @@ func TestAckOfSupersededCommand(t *testing.T) {
 }
 
 func TestAckKeepsNewerMappingQuarantine(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		q := quarantine.New(st)
 		older := f.enqueue(upsert(1, "v1"))
@@ -148,7 +149,7 @@ func TestAckKeepsNewerMappingQuarantine(t *testing.T) {
 }
 
 func TestAckErrors(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		cmd := f.enqueue(upsert(1, "v1"))
 		if _, err := f.in.Ack(t.Context(), applied("0f8fad5b-d9cb-469f-a165-70867728950e", 1)); !errors.Is(err, inbox.ErrUnknownCommand) {

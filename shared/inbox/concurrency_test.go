@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"unfbridge/infra/dynamodblocal"
 	"unfbridge/shared/inbox"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/store"
@@ -20,7 +21,7 @@ import (
 // applied.
 func TestConcurrentEnqueueAndPull(t *testing.T) {
 	const enqueuers, rounds, pullers = 8, 6, 2
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 		defer cancel()
 		in := inbox.New(st, inbox.Options{RedeliverAfter: time.Hour})

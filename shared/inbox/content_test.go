@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"testing"
 
+	"unfbridge/infra/dynamodblocal"
 	"unfbridge/shared/inbox"
 	"unfbridge/shared/store"
 )
@@ -10,7 +11,7 @@ import (
 // TestContentAndLinkIndex: an upsert becomes the order's content (without 1C reference); an
 // applied ack links the 1C document to the CRM order.
 func TestContentAndLinkIndex(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		ctx := t.Context()
 		if _, found, err := f.in.Content(ctx, 12); found || err != nil {
@@ -38,7 +39,7 @@ func TestContentAndLinkIndex(t *testing.T) {
 // TestRecordPush: a push's payments are never handed to 1C again; its echo counts as queued
 // while the command it was computed against is the last one, and becomes the content.
 func TestRecordPush(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		ctx := t.Context()
 		cmd := f.enqueue(upsert(12, "v1"))

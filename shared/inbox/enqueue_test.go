@@ -5,13 +5,14 @@ import (
 	"slices"
 	"testing"
 
+	"unfbridge/infra/dynamodblocal"
 	"unfbridge/shared/inbox"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/store"
 )
 
 func TestEnqueueIdempotent(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		first := f.enqueue(upsert(1, "v1"))
 		if !first.Queued || first.Superseded != "" || !validUUID(first.CommandID) {
@@ -50,7 +51,7 @@ func TestEnqueueIdempotent(t *testing.T) {
 }
 
 func TestEnqueueSupersedes(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		v1 := f.enqueue(upsert(1, "v1"))
 		other := f.enqueue(upsert(2, "v1"))

@@ -3,7 +3,6 @@ package inbox_test
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,29 +12,9 @@ import (
 	"unfbridge/shared/onec"
 	"unfbridge/shared/onec/onectest"
 	"unfbridge/shared/store"
-	"unfbridge/shared/store/boltstore"
-	"unfbridge/shared/store/dynamostore"
 )
 
 func TestMain(m *testing.M) { dynamodblocal.Main(m) }
-
-// eachStore runs a test against every store adapter: the embedded one and DynamoDB Local.
-func eachStore(t *testing.T, run func(t *testing.T, st store.Store)) {
-	t.Run("bolt", func(t *testing.T) {
-		t.Parallel()
-		st, err := boltstore.Open(filepath.Join(t.TempDir(), "inbox.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		run(t, st)
-	})
-	t.Run("dynamo", func(t *testing.T) {
-		t.Parallel()
-		client, table := dynamodblocal.NewTable(t)
-		run(t, dynamostore.New(client, table))
-	})
-}
 
 // clock is a test clock that moves only when told.
 type clock struct {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"unfbridge/infra/dynamodblocal"
 	"unfbridge/shared/inbox"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/onec/onectest"
@@ -14,7 +15,7 @@ import (
 )
 
 func TestPullOrderAndLimit(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		var want []string
 		for id := int64(1); id <= 5; id++ {
@@ -41,7 +42,7 @@ func TestPullOrderAndLimit(t *testing.T) {
 }
 
 func TestPullNeverDeliveredWhateverTheCursor(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		a := f.enqueue(upsert(1, "v1"))
 		b := f.enqueue(upsert(2, "v1"))
@@ -53,7 +54,7 @@ func TestPullNeverDeliveredWhateverTheCursor(t *testing.T) {
 }
 
 func TestPullCursor(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		for _, bad := range []string{"abc", "-1", "+1", "1.5", " 1", "1 ", "0x10", "1_0", "99999999999999999999"} {
 			if _, err := f.in.Pull(t.Context(), bad, 0); !errors.Is(err, inbox.ErrBadCursor) {
@@ -72,7 +73,7 @@ func TestPullCursor(t *testing.T) {
 }
 
 func TestPullLimits(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		for id := int64(1); id <= inbox.MaxPullLimit+1; id++ {
 			f.enqueue(upsert(id, "v1"))
@@ -87,7 +88,7 @@ func TestPullLimits(t *testing.T) {
 }
 
 func TestRedelivery(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		cmd := f.enqueue(upsert(1, "v1"))
 		later := f.enqueue(upsert(2, "v1"))
@@ -119,7 +120,7 @@ func TestRedelivery(t *testing.T) {
 }
 
 func TestRedeliverAfterOption(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		c := newClock()
 		in := inbox.New(st, inbox.Options{RedeliverAfter: time.Minute, Now: c.Now})
 		if _, err := in.Enqueue(t.Context(), upsert(1, "v1")); err != nil {
@@ -136,7 +137,7 @@ func TestRedeliverAfterOption(t *testing.T) {
 }
 
 func TestPaymentsDroppedOnceApplied(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		first := f.enqueue(upsert(1, "v1", onectest.Payment(11, "100.00")))
 		_, next := f.pullIDs("")
@@ -158,7 +159,7 @@ func TestPaymentsDroppedOnceApplied(t *testing.T) {
 }
 
 func TestRefFilledFromLink(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st)
 		v1 := f.enqueue(upsert(1, "v1"))
 		_, next := f.pullIDs("")

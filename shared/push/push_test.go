@@ -3,7 +3,6 @@ package push_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,29 +12,9 @@ import (
 	"unfbridge/shared/onec/onectest"
 	"unfbridge/shared/push"
 	"unfbridge/shared/store"
-	"unfbridge/shared/store/boltstore"
-	"unfbridge/shared/store/dynamostore"
 )
 
 func TestMain(m *testing.M) { dynamodblocal.Main(m) }
-
-// eachStore runs a test against every store adapter: the embedded one and DynamoDB Local.
-func eachStore(t *testing.T, run func(t *testing.T, st store.Store)) {
-	t.Run("bolt", func(t *testing.T) {
-		t.Parallel()
-		st, err := boltstore.Open(filepath.Join(t.TempDir(), "push.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		run(t, st)
-	})
-	t.Run("dynamo", func(t *testing.T) {
-		t.Parallel()
-		client, table := dynamodblocal.NewTable(t)
-		run(t, dynamostore.New(client, table))
-	})
-}
 
 const crmOrder = 138
 
@@ -86,7 +65,7 @@ func work(t *testing.T, r *push.Repo) (push.Work, bool) {
 // TestEvents: the latest event of each document is its desired state and makes the order due;
 // an older one is stale; operations computed before a concurrent event fail to write.
 func TestEvents(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		ctx, r := t.Context(), push.New(st)
 		first := orderEvent(push.KindPosted, t0)
 		rec, err := r.OrderEventOps(ctx, crmOrder, first, t0)
@@ -128,7 +107,7 @@ func TestEvents(t *testing.T) {
 // TestWork: a push cleans the order only when no event arrived since it read the work; failed
 // attempts are counted and postponed, an event makes the order due again and keeps the count.
 func TestWork(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		ctx, r := t.Context(), push.New(st)
 		rec, err := r.OrderEventOps(ctx, crmOrder, orderEvent(push.KindPosted, t0), t0)
 		write(t, st, rec, err)
@@ -175,7 +154,7 @@ func TestWork(t *testing.T) {
 
 // TestUpdate: what the pusher saves lands on the latest record, whatever events came meanwhile.
 func TestUpdate(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		ctx, r := t.Context(), push.New(st)
 		rec, err := r.OrderEventOps(ctx, crmOrder, orderEvent(push.KindPosted, t0), t0)
 		write(t, st, rec, err)
@@ -212,7 +191,7 @@ func TestUpdate(t *testing.T) {
 // TestFailures: a failure is listed once per object with its attempts; the retry action clears
 // the entries (of one order or all) and makes their orders due.
 func TestFailures(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		ctx, r := t.Context(), push.New(st)
 		fail := func(id int64, key, msg string, at time.Time) {
 			t.Helper()
@@ -251,7 +230,7 @@ func TestFailures(t *testing.T) {
 
 // TestTooLarge: a document that leaves no room for the push's snapshot is refused.
 func TestTooLarge(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		ev := orderEvent(push.KindPosted, t0)
 		ev.Order.Comment = strings.Repeat("ж", store.MaxItemSize/3)
 		_, err := push.New(st).OrderEventOps(context.Background(), crmOrder, ev, t0)

@@ -12,29 +12,12 @@ import (
 	"unfbridge/shared/settings"
 	"unfbridge/shared/store"
 	"unfbridge/shared/store/boltstore"
-	"unfbridge/shared/store/dynamostore"
 )
 
 func TestMain(m *testing.M) { dynamodblocal.Main(m) }
 
-// stores runs f against the embedded store and DynamoDB Local.
-func stores(t *testing.T, f func(t *testing.T, st store.Store)) {
-	t.Run("bbolt", func(t *testing.T) {
-		st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		f(t, st)
-	})
-	t.Run("dynamodb", func(t *testing.T) {
-		client, table := dynamodblocal.NewTable(t)
-		f(t, dynamostore.New(client, table))
-	})
-}
-
 func TestNewConnectionHasDefaults(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		s, err := settings.NewRepo(st).Load(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +32,7 @@ func TestNewConnectionHasDefaults(t *testing.T) {
 // TestConcurrentUpdatesAllLand: parallel saves of different parts (and the history cursor)
 // never lose one another.
 func TestConcurrentUpdatesAllLand(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	dynamodblocal.EachStore(t, func(t *testing.T, st store.Store) {
 		repo := settings.NewRepo(st)
 		const n = 6
 		var wg sync.WaitGroup
