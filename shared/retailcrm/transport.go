@@ -68,6 +68,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 			return nil
 		case last != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
 			return fmt.Errorf("%w (retry abandoned: %w)", last, err)
+		case r.idempotent && ctx.Err() != nil:
+			// The context ended while this attempt failed: say both.
+			return fmt.Errorf("%w (retry abandoned: %w)", err, ctx.Err())
 		case !r.idempotent || !retryable(ctx, err):
 			return err
 		case attempt >= c.retry.MaxAttempts:
