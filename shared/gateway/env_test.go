@@ -16,12 +16,15 @@ import (
 	"testing"
 	"time"
 
+	"unfbridge/shared/blob"
+	"unfbridge/shared/blob/dirblob"
 	"unfbridge/shared/gateway"
 	"unfbridge/shared/httpapi"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/onec/onectest"
 	"unfbridge/shared/onecrefs"
 	"unfbridge/shared/secret"
+	"unfbridge/shared/staging"
 	"unfbridge/shared/store"
 	"unfbridge/shared/store/boltstore"
 )
@@ -94,6 +97,19 @@ type env struct {
 	clock *clock
 	// start is when the test clock starts.
 	start time.Time
+	// blobs and staging stage the pages of the paged snapshots; nil when the gateway has no
+	// staging.
+	blobs   blob.Store
+	staging *staging.Repo
+}
+
+// envOptions tell how to start a gateway.
+type envOptions struct {
+	secrets map[string]string
+	// wrap, when not nil, wraps the store.
+	wrap func(store.Store) store.Store
+	// staging gives the gateway a staging repository on a folder.
+	staging bool
 }
 
 // newEnv starts a gateway whose 1C token is testToken.
@@ -103,6 +119,15 @@ func newEnv(t *testing.T) *env {
 
 // newEnvWith starts a gateway with the given secrets; wrap, when not nil, wraps its store.
 func newEnvWith(t *testing.T, values map[string]string, wrap func(store.Store) store.Store) *env {
+	return launch(t, envOptions{secrets: values, wrap: wrap})
+}
+
+// newStagingEnv starts a gateway whose 1C token is testToken and that stages pages.
+func newStagingEnv(t *testing.T) *env {
+	return launch(t, envOptions{secrets: map[string]string{secret.OnecToken: testToken}, staging: true})
+}
+
+func launch(t *testing.T, o envOptions) *env {
 	t.Helper()
 	bolt, err := boltstore.Open(filepath.Join(t.TempDir(), "bridge.db"))
 	if err != nil {
@@ -112,14 +137,23 @@ func newEnvWith(t *testing.T, values map[string]string, wrap func(store.Store) s
 	start := time.Now().Truncate(time.Second)
 	e := &env{t: t, store: bolt, logs: &logBuffer{}, clock: &clock{t: start}, start: start}
 	st := store.Store(bolt)
-	if wrap != nil {
-		st = wrap(bolt)
+	if o.wrap != nil {
+		st = o.wrap(bolt)
+	}
+	if o.staging {
+		blobs, err := dirblob.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = blobs.Close() })
+		e.blobs, e.staging = blobs, staging.New(st, blobs, staging.Options{Now: e.clock.Now})
 	}
 	e.srv = httptest.NewServer(gateway.NewHandler(gateway.Deps{
 		Store:   st,
-		Secrets: &secrets{values: values},
+		Secrets: &secrets{values: o.secrets},
 		Log:     slog.New(slog.NewJSONHandler(e.logs, nil)),
 		Now:     e.clock.Now,
+		Staging: e.staging,
 	}))
 	t.Cleanup(e.srv.Close)
 	return e

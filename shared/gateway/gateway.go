@@ -6,7 +6,8 @@
 // written in one all-or-nothing store Write, and a repeated eventId gets that first answer again.
 // Event types are dispatched through a registry (registry.go), so that a new type is a new
 // EventHandler, not a change of the core. The order and payment events (push_events.go) only
-// record what RetailCRM should show, for the asynchronous push of package sync.
+// record what RetailCRM should show, for the asynchronous push of package sync; the pages of the
+// paged snapshots (pages.go) are staged for their consumers by package staging.
 package gateway
 
 import (
@@ -21,6 +22,7 @@ import (
 	"unfbridge/shared/push"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/settings"
+	"unfbridge/shared/staging"
 	"unfbridge/shared/store"
 )
 
@@ -34,6 +36,9 @@ type Deps struct {
 	// RedeliverAfter is how long a command handed out to 1C waits for its ack before it is
 	// handed out again; 0 means inbox.DefaultRedeliverAfter.
 	RedeliverAfter time.Duration
+	// Staging stages the pages of the paged snapshots (catalog.page, stock.page, prices.page);
+	// nil leaves those events answered as not supported (501).
+	Staging *staging.Repo
 }
 
 // gateway serves the endpoints.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -23,7 +24,7 @@ type EventHandler func(ctx context.Context, ev onec.Envelope) (Result, []store.O
 // registry maps every event type the gateway handles to its handler. Contract types missing here
 // are answered as not supported yet.
 func (g *gateway) registry() map[onec.EventType]EventHandler {
-	return map[onec.EventType]EventHandler{
+	handlers := map[onec.EventType]EventHandler{
 		onec.TypeReferencesSnapshot: g.referencesSnapshot,
 		onec.TypeOrderPosted:        g.orderEvent,
 		onec.TypeOrderUnposted:      g.orderEvent,
@@ -32,6 +33,8 @@ func (g *gateway) registry() map[onec.EventType]EventHandler {
 		onec.TypePaymentUnposted:    g.paymentEvent,
 		onec.TypePaymentDeleted:     g.paymentEvent,
 	}
+	maps.Copy(handlers, g.pageHandlers())
+	return handlers
 }
 
 // Statuses of a Result.
