@@ -27,6 +27,8 @@ func main() {
 	h := admin.NewHandler(admin.Deps{Store: env.Store, Secrets: env.Secrets, Version: buildinfo.Version(), Log: env.Log,
 		Setup:    sync.NewSetup(env.Store, env.Secrets, connect, env.Log),
 		Importer: sync.NewImporter(env.Store, env.Secrets, connect, env.Log),
-		Pusher:   sync.NewPusher(env.Store, env.Secrets, connect, env.Log)})
+		Pusher:   sync.NewPusher(env.Store, env.Secrets, connect, env.Log),
+		// The admin function only queues builds and reads their state: it touches no bucket.
+		Catalog: sync.NewCatalogBuilder(env.Store, nil, nil, cfg.CatalogPrefix, cfg.CatalogBaseURL, env.Log)})
 	lambda.Start(lambdahttp.Handler(h))
 }

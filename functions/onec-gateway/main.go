@@ -12,15 +12,20 @@ import (
 	"unfbridge/shared/config"
 	"unfbridge/shared/gateway"
 	"unfbridge/shared/lambdahttp"
+	"unfbridge/shared/staging"
 	"unfbridge/shared/wiring"
 )
 
 func main() {
 	var cfg config.OnecGateway
 	env, err := wiring.Open(context.Background(), "onec-gateway", &cfg, &cfg.Common)
+	var staged *staging.Repo
+	if err == nil {
+		staged, err = wiring.Staging(context.Background(), env.Store, cfg.Objects)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "onec-gateway:", err)
 		os.Exit(1)
 	}
-	lambda.Start(lambdahttp.Handler(gateway.NewHandler(gateway.Deps{Store: env.Store, Secrets: env.Secrets, Log: env.Log})))
+	lambda.Start(lambdahttp.Handler(gateway.NewHandler(gateway.Deps{Store: env.Store, Secrets: env.Secrets, Log: env.Log, Staging: staged})))
 }

@@ -15,6 +15,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
 	"unfbridge/shared/config"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/secret/ssmsecret"
@@ -156,4 +159,32 @@ func sampleSecrets(ctx context.Context) (map[string]string, func(), error) {
 		}
 	}
 	return map[string]string{"SSM_ENDPOINT": fake.URL(), "SECRETS_PREFIX": secretsPrefix}, fake.Close, nil
+}
+
+// Buckets of the local S3 stand-in.
+const (
+	stagingBucket = "unfbridge-staging"
+	catalogBucket = "unfbridge-catalog"
+	catalogPrefix = "catalog/"
+)
+
+// localBuckets serves an S3 stand-in (gofakes3, in memory) on 127.0.0.1 with the staging and
+// catalog buckets, and returns the function variables that point at it.
+func localBuckets() (map[string]string, func(), error) {
+	backend := s3mem.New()
+	for _, name := range []string{stagingBucket, catalogBucket} {
+		if err := backend.CreateBucket(name); err != nil {
+			return nil, nil, err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: gofakes3.New(backend).Server(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	endpoint := "http://" + ln.Addr().String()
+	return map[string]string{"S3_ENDPOINT": endpoint, "S3_PATH_STYLE": "true", "STAGING_BUCKET": stagingBucket,
+		"CATALOG_BUCKET": catalogBucket, "CATALOG_PREFIX": catalogPrefix,
+		"CATALOG_BASE_URL": endpoint + "/" + catalogBucket + "/" + catalogPrefix}, func() { srv.Close() }, nil
 }

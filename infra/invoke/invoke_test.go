@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +138,36 @@ func init() {
 			t.Fatalf("answer %+v", a)
 		}
 	}
+	// Each sample page event is a whole one-page snapshot, staged for its consumer.
+	for _, file := range []string{"onec-gateway-catalog-page.json", "onec-gateway-stock-page.json", "onec-gateway-prices-page.json"} {
+		expected[file] = func(t *testing.T, out []byte) {
+			var a struct{ Status, Message string }
+			checkHTTP(t, out, 200, &a)
+			if a.Status != "applied" || !strings.Contains(a.Message, "получена полностью") {
+				t.Fatalf("answer %+v", a)
+			}
+		}
+	}
+	// The catalog builder's schedule after admin-build-catalog.json (the files run in name order)
+	// asked for a file, with no catalog from 1C yet: the request is answered with what to do.
+	expected["catalog-builder-schedule.json"] = func(t *testing.T, out []byte) {
+		var run struct {
+			Flow     string
+			Complete bool
+			Messages []string
+		}
+		if err := json.Unmarshal(out, &run); err != nil || run.Flow != "catalog" || run.Complete ||
+			len(run.Messages) != 1 || !strings.Contains(run.Messages[0], "нет полной выгрузки каталога из 1С") {
+			t.Fatalf("answer %s: %v", out, err)
+		}
+	}
+	expected["admin-build-catalog.json"] = func(t *testing.T, out []byte) {
+		var a struct{ Message, URL string }
+		checkHTTP(t, out, 202, &a)
+		if !strings.Contains(a.Message, "в течение минуты") || !strings.HasSuffix(a.URL, "/unfbridge-catalog/catalog/catalog_icml.xml") {
+			t.Fatalf("answer %+v", a)
+		}
+	}
 	expected["onec-gateway-references-snapshot.json"] = func(t *testing.T, out []byte) {
 		var a struct {
 			Status string
@@ -195,6 +226,12 @@ func TestEveryEventThroughTheEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(stopSecrets)
+	bucketVars, stopBuckets, err := localBuckets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopBuckets)
+	maps.Copy(vars, bucketVars)
 	vars["DYNAMODB_ENDPOINT"], vars["TABLE_NAME"] = dynamodblocal.Start(t), table
 	bin := t.TempDir()
 	built := map[string]string{}

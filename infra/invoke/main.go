@@ -58,6 +58,12 @@ func run(ctx context.Context, fn, eventFile, ldflags string) error {
 	}
 	defer stopSecrets()
 	maps.Copy(vars, secretVars)
+	bucketVars, stopBuckets, err := localBuckets()
+	if err != nil {
+		return err
+	}
+	defer stopBuckets()
+	maps.Copy(vars, bucketVars)
 	env, err := functionEnv(fn, vars)
 	if err != nil {
 		return err

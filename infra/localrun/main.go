@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"unfbridge/shared/admin"
+	"unfbridge/shared/blob/dirblob"
 	"unfbridge/shared/buildinfo"
 	"unfbridge/shared/gateway"
 	"unfbridge/shared/logging"
@@ -27,6 +28,8 @@ import (
 	"unfbridge/shared/retailcrm/sandbox"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/secret/storesecret"
+	"unfbridge/shared/settings"
+	"unfbridge/shared/staging"
 	"unfbridge/shared/store/boltstore"
 	"unfbridge/shared/sync"
 	"unfbridge/shared/webhook"
@@ -36,7 +39,7 @@ func main() {
 	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
 	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
 	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
-	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync) and push to RetailCRM (crm-push)")
+	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync), push to RetailCRM (crm-push) and catalog build (catalog-builder)")
 	crm := flag.String("retailcrm-url", os.Getenv("RETAILCRM_URL"), "RetailCRM account URL; empty starts the RetailCRM sandbox with demo data")
 	sandboxRate := flag.Int("sandbox-rate", envInt("SANDBOX_RATE", 0), "requests/s per API key the RetailCRM sandbox allows and the bridge paces itself to (sandbox only); 0 is RetailCRM's own limit, 10")
 	flag.Parse()
@@ -93,14 +96,27 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	if o.retailcrmURL == "" {
 		rate = float64(o.sandboxRate)
 	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	staged, public, err := localBuckets(o.dataDir, objects)
+	if err != nil {
+		return err
+	}
+	defer staged.Close()
+	defer public.Close()
+	catalogBuilder := sync.NewCatalogBuilder(st, staged, public, catalogPrefix, base+"/objects/"+catalogPrefix, log.With("function", "catalog-builder"))
 	connect := sync.NewConnector(st, rate, sync.InteractiveRetry, log.With("function", "retailcrm"))
 	importer := sync.NewImporter(st, secrets, connect, log.With("function", "history-sync"))
 	pusher := sync.NewPusher(st, secrets, connect, log.With("function", "crm-push"))
 	handlers := map[string]http.Handler{
 		"admin": admin.NewHandler(admin.Deps{Store: st, Secrets: secrets, Version: buildinfo.Version(),
 			Log: log.With("function", "admin"), Setup: sync.NewSetup(st, secrets, connect, log.With("function", "admin")),
-			Importer: importer, Pusher: pusher}),
-		"onec-gateway": gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log.With("function", "onec-gateway")}),
+			Importer: importer, Pusher: pusher, Catalog: catalogBuilder}),
+		"onec-gateway": gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log.With("function", "onec-gateway"),
+			Staging: staging.New(st, staged, staging.Options{})}),
 		"crm-webhook": webhook.NewHandler(webhook.Deps{Secrets: secrets, Importer: importer, Trigger: sync.TriggerWebhook,
 			Log: log.With("function", "crm-webhook")}),
 	}
@@ -119,11 +135,6 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		mux.Handle(sandboxPrefix+"/", http.StripPrefix(sandboxPrefix, sb.Handler()))
 	}
 
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return err
-	}
-	base := "http://" + ln.Addr().String()
 	srv := &http.Server{Handler: logRequests(log, mux), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "unfbridge %s is running (Ctrl-C stops it)\n", buildinfo.Version())
 	fmt.Fprintf(out, "  health:  %s/healthz\n", base)
@@ -131,9 +142,11 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	fmt.Fprintf(out, "  1C:      %s/onec/v1/events (token: POST /admin/v1/secrets/onec-token/rotate)\n", base)
 	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
 	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
+	fmt.Fprintf(out, "  catalog: %s (the URL for RetailCRM, once 1C sent its catalog)\n", catalogBuilder.URL(settings.DefaultObjectKey))
 	jobs := []func(context.Context){
 		func(ctx context.Context) { _, _ = importer.Sync(ctx, sync.TriggerSchedule) },
 		func(ctx context.Context) { _, _ = pusher.DrainDue(ctx) },
+		func(ctx context.Context) { _, _ = catalogBuilder.Run(ctx, sync.TriggerSchedule) },
 	}
 	if o.retailcrmURL == "" {
 		fmt.Fprintf(out, "  RetailCRM: no RETAILCRM_URL set, so a RetailCRM sandbox with demo data serves %s%s\n", base, sandboxPrefix)
@@ -164,6 +177,22 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	}
 	fmt.Fprintln(out, "stopped")
 	return nil
+}
+
+// catalogPrefix is where the catalog file is published in the objects folder, as in the bucket.
+const catalogPrefix = "catalog/"
+
+// localBuckets stands in for the staging bucket (a private folder) and the catalog bucket (the
+// objects folder, served read-only).
+func localBuckets(dataDir, objects string) (staged, public *dirblob.Store, err error) {
+	if staged, err = dirblob.New(filepath.Join(dataDir, "staging")); err != nil {
+		return nil, nil, err
+	}
+	if public, err = dirblob.New(objects); err != nil {
+		staged.Close()
+		return nil, nil, err
+	}
+	return staged, public, nil
 }
 
 // schedule runs the jobs one after another every tick, as EventBridge runs history-sync, each

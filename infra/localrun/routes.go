@@ -32,6 +32,8 @@ var routes = []route{
 	{Method: "PUT", Path: "/admin/v1/settings/push", Function: "admin"},
 	{Method: "GET", Path: "/admin/v1/push/failed", Function: "admin"},
 	{Method: "POST", Path: "/admin/v1/push/retry", Function: "admin"},
+	{Method: "GET", Path: "/admin/v1/catalog", Function: "admin"},
+	{Method: "POST", Path: "/admin/v1/actions/build-catalog", Function: "admin"},
 	{Method: "GET", Path: "/onec/v1/inbox", Function: "onec-gateway"},
 	{Method: "POST", Path: "/onec/v1/inbox/ack", Function: "onec-gateway"},
 	{Method: "GET", Path: "/crm/v1/trigger/{secret}", Function: "crm-webhook"},

@@ -22,7 +22,9 @@ type Deps struct {
 	// Importer runs the order import actions.
 	Importer *sync.Importer
 	// Pusher lists the failed pushes to RetailCRM and retries them.
-	Pusher  *sync.Pusher
+	Pusher *sync.Pusher
+	// Catalog queues catalog builds and tells the catalog file's state.
+	Catalog *sync.CatalogBuilder
 	Version string
 	Log     *slog.Logger
 }
@@ -34,6 +36,7 @@ func NewHandler(d Deps) http.Handler {
 	d.settingsRoutes(mux)
 	d.actionRoutes(mux)
 	d.pushRoutes(mux)
+	d.catalogRoutes(mux)
 	return mux
 }
 

@@ -40,6 +40,27 @@ type RetailCRM struct {
 	RetailCRMRate int `env:"RETAILCRM_RATE" default:"10"`
 }
 
+// Objects says where the bridge keeps objects: the staging bucket of 1C snapshot pages (private)
+// and the S3 service.
+type Objects struct {
+	// S3Endpoint is the optional endpoint of an S3-compatible service.
+	S3Endpoint string `env:"S3_ENDPOINT"`
+	// S3PathStyle addresses buckets path-style.
+	S3PathStyle   bool   `env:"S3_PATH_STYLE" default:"false"`
+	StagingBucket string `env:"STAGING_BUCKET" required:"true"`
+	// StagingRetentionDays is how long the staging bucket keeps pages (its lifecycle rule).
+	StagingRetentionDays int `env:"STAGING_RETENTION_DAYS" default:"7"`
+}
+
+// Catalog says where the catalog file is published and the URL it is read at.
+type Catalog struct {
+	CatalogBucket string `env:"CATALOG_BUCKET" required:"true"`
+	// CatalogPrefix starts the key of the file; only keys under it are publicly readable.
+	CatalogPrefix string `env:"CATALOG_PREFIX" default:"catalog/"`
+	// CatalogBaseURL is the public URL of CatalogPrefix.
+	CatalogBaseURL string `env:"CATALOG_BASE_URL" required:"true"`
+}
+
 // Common is what every function reads: its store, its log level and its secrets.
 type Common struct {
 	Store
@@ -51,6 +72,7 @@ type Common struct {
 type Admin struct {
 	Common
 	RetailCRM
+	Catalog
 }
 
 // HistorySync is the configuration of the history-sync function.
@@ -74,15 +96,24 @@ type CRMPush struct {
 // OnecGateway is the configuration of the onec-gateway function.
 type OnecGateway struct {
 	Common
+	Objects
+}
+
+// CatalogBuilder is the configuration of the catalog-builder function.
+type CatalogBuilder struct {
+	Common
+	Objects
+	Catalog
 }
 
 // Functions maps each function (its folder under functions/) to its configuration type.
 var Functions = map[string]any{
-	"admin":        Admin{},
-	"onec-gateway": OnecGateway{},
-	"history-sync": HistorySync{},
-	"crm-webhook":  CRMWebhook{},
-	"crm-push":     CRMPush{},
+	"admin":           Admin{},
+	"onec-gateway":    OnecGateway{},
+	"history-sync":    HistorySync{},
+	"crm-webhook":     CRMWebhook{},
+	"crm-push":        CRMPush{},
+	"catalog-builder": CatalogBuilder{},
 }
 
 // Var is one environment variable a configuration reads.

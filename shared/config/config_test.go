@@ -45,7 +45,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 
 func TestVarsListsEmbeddedFields(t *testing.T) {
 	got := map[string]bool{}
-	for _, v := range Vars(Admin{}) {
+	for _, v := range Vars(CRMPush{}) {
 		got[v.Name] = v.Required
 	}
 	want := map[string]bool{"TABLE_NAME": true, "DYNAMODB_ENDPOINT": false, "LOG_LEVEL": false,

@@ -9,10 +9,13 @@ import (
 	"os"
 	"time"
 
+	"unfbridge/shared/blob"
+	"unfbridge/shared/blob/s3blob"
 	"unfbridge/shared/config"
 	"unfbridge/shared/logging"
 	"unfbridge/shared/secret"
 	"unfbridge/shared/secret/ssmsecret"
+	"unfbridge/shared/staging"
 	"unfbridge/shared/store"
 	"unfbridge/shared/store/dynamostore"
 )
@@ -69,4 +72,29 @@ func newSecrets(ctx context.Context, c config.Secrets) (secret.Store, error) {
 		return nil, fmt.Errorf("SECRETS_PREFIX: %w", err)
 	}
 	return secret.NewCached(s, SecretsTTL), nil
+}
+
+// Buckets opens a Store with opts on each named bucket of the S3 service of the configuration,
+// in order.
+func Buckets(ctx context.Context, c config.Objects, opts []s3blob.StoreOption, names ...string) ([]blob.Store, error) {
+	client, err := s3blob.NewClient(ctx, s3blob.Options{Endpoint: c.S3Endpoint, PathStyle: c.S3PathStyle})
+	if err != nil {
+		return nil, err
+	}
+	stores := make([]blob.Store, len(names))
+	for i, name := range names {
+		if stores[i], err = s3blob.New(client, name, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return stores, nil
+}
+
+// Staging returns the staging of 1C snapshot pages in the staging bucket of the configuration.
+func Staging(ctx context.Context, st store.Store, c config.Objects) (*staging.Repo, error) {
+	buckets, err := Buckets(ctx, c, nil, c.StagingBucket)
+	if err != nil {
+		return nil, err
+	}
+	return staging.New(st, buckets[0], staging.Options{Retention: time.Duration(c.StagingRetentionDays) * 24 * time.Hour}), nil
 }

@@ -25,8 +25,8 @@ func BenchmarkPut(b *testing.B, s blob.Store) {
 	block := randomBody(7, 64<<10)
 	b.SetBytes(*benchSize)
 	runtime.GC()
-	base := heapInUse()
-	stop := sampleHeap()
+	base := HeapInUse()
+	stop := SampleHeap()
 	for b.Loop() {
 		r := io.LimitReader(&pattern{block: block}, *benchSize)
 		if err := s.Put(b.Context(), key, r, blob.PutOptions{}); err != nil {
@@ -40,21 +40,21 @@ func BenchmarkPut(b *testing.B, s blob.Store) {
 	b.ReportMetric(float64(int64(peak)-int64(base))/(1<<20), "peak-heap-MiB")
 }
 
-// sampleHeap samples heapInUse in the background until the returned stop is called, which
+// SampleHeap samples HeapInUse in the background until the returned stop is called, which
 // returns the highest sample.
-func sampleHeap() (stop func() uint64) {
+func SampleHeap() (stop func() uint64) {
 	done := make(chan struct{})
 	result := make(chan uint64)
 	go func() {
-		peak := heapInUse()
+		peak := HeapInUse()
 		tick := time.NewTicker(heapSampleEvery)
 		defer tick.Stop()
 		for {
 			select {
 			case <-tick.C:
-				peak = max(peak, heapInUse())
+				peak = max(peak, HeapInUse())
 			case <-done:
-				result <- max(peak, heapInUse())
+				result <- max(peak, HeapInUse())
 				return
 			}
 		}
@@ -65,9 +65,9 @@ func sampleHeap() (stop func() uint64) {
 	}
 }
 
-// heapInUse reads the bytes of heap spans in use, as runtime.MemStats.HeapInuse, without
+// HeapInUse reads the bytes of heap spans in use, as runtime.MemStats.HeapInuse, without
 // stopping the world.
-func heapInUse() uint64 {
+func HeapInUse() uint64 {
 	samples := []metrics.Sample{
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/memory/classes/heap/unused:bytes"},

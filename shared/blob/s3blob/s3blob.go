@@ -100,6 +100,12 @@ func WithPartSize(n int) StoreOption { return func(s *Store) { s.partSize = n } 
 // (default 3). A Put holds at most concurrency × part size bytes of body.
 func WithConcurrency(n int) StoreOption { return func(s *Store) { s.concurrency = n } }
 
+// Frugal makes a Store hold as little body as S3 allows: two part buffers of MinPartSize, for a
+// function that streams several objects at once within a small heap (the catalog builder).
+func Frugal() StoreOption {
+	return func(s *Store) { s.partSize, s.concurrency = MinPartSize, 2 }
+}
+
 // WithListPageSize sets how many keys List asks for per request, from 1 to 1000 (default 1000).
 func WithListPageSize(n int32) StoreOption { return func(s *Store) { s.pageSize = n } }
 

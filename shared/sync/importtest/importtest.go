@@ -5,6 +5,7 @@ package importtest
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"unfbridge/shared/blob"
+	"unfbridge/shared/blob/dirblob"
 	"unfbridge/shared/gateway"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/onec/onecsim"
@@ -22,6 +25,7 @@ import (
 	"unfbridge/shared/secret"
 	"unfbridge/shared/secret/storesecret"
 	"unfbridge/shared/settings"
+	"unfbridge/shared/staging"
 	"unfbridge/shared/store"
 	"unfbridge/shared/store/boltstore"
 	"unfbridge/shared/sync"
@@ -45,6 +49,8 @@ type Options struct {
 	// RedeliverAfter is how long a command handed out to 1C waits for its ack before the
 	// gateway hands it out again; 0 is the inbox's default.
 	RedeliverAfter time.Duration
+	// Staged and Public, when set, are the staging and catalog buckets instead of fresh folders.
+	Staged, Public blob.Store
 }
 
 // Bridge is the assembled import.
@@ -57,6 +63,10 @@ type Bridge struct {
 	Gateway  *httptest.Server
 	Sim      *onecsim.Sim
 	Logs     *Buffer
+	// Staged is the staging bucket of 1C snapshot pages, Public the catalog bucket.
+	Staged, Public blob.Store
+	Staging        *staging.Repo
+	Catalog        *sync.CatalogBuilder
 
 	rate  float64
 	retry retailcrm.RetryPolicy
@@ -121,11 +131,31 @@ func New(t testing.TB, o Options) *Bridge {
 	connect := sync.NewConnector(st, b.rate, b.retry, log)
 	b.Setup, b.Importer = sync.NewSetup(st, secrets, connect, log), b.ImporterOn(st)
 	b.configure(t)
+	b.Staged, b.Public = cmp.Or(o.Staged, folder(t)), cmp.Or(o.Public, folder(t))
+	b.Staging = staging.New(st, b.Staged, staging.Options{})
+	b.Catalog = sync.NewCatalogBuilder(st, b.Staged, b.Public, CatalogPrefix, CatalogBaseURL, log)
 	b.Gateway = httptest.NewServer(gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log,
-		RedeliverAfter: o.RedeliverAfter}))
+		RedeliverAfter: o.RedeliverAfter, Staging: b.Staging}))
 	t.Cleanup(b.Gateway.Close)
 	b.Sim = onecsim.New(onecsim.Options{BaseURL: b.Gateway.URL, Token: OnecToken, Faults: o.Faults})
 	return b
+}
+
+// Where the test bridge publishes the catalog file.
+const (
+	CatalogPrefix  = "catalog/"
+	CatalogBaseURL = "https://catalog.example/catalog/"
+)
+
+// folder is a blob store in a new temporary folder.
+func folder(t testing.TB) blob.Store {
+	t.Helper()
+	s, err := dirblob.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // ImporterOn returns an importer of the bridge that keeps everything (settings, secrets, rate
