@@ -5,8 +5,6 @@ package catalog
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -24,8 +22,6 @@ type State struct {
 	Last *Build `json:"last,omitempty"`
 	// Request is a pending request of a build by the user; nil when there is none.
 	Request *Request `json:"request,omitempty"`
-	// version is the stored item's version; 0 when nothing is stored.
-	version int64
 }
 
 // Published describes the published ICML file.
@@ -87,48 +83,21 @@ func New(st store.Store) *Repo { return &Repo{st: st} }
 
 // Load returns the stored state; the zero State when nothing is stored.
 func (r *Repo) Load(ctx context.Context) (State, error) {
-	it, err := r.st.Get(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return State{}, nil
-	}
+	s, _, err := store.LoadJSON[State](ctx, r.st, key)
 	if err != nil {
-		return State{}, fmt.Errorf("catalog: load state: %w", err)
+		return State{}, fmt.Errorf("catalog: %w", err)
 	}
-	var s State
-	if err := json.Unmarshal(it.Data, &s); err != nil {
-		return State{}, fmt.Errorf("catalog: decode state: %w", err)
-	}
-	s.version = it.Version
 	return s, nil
 }
 
 // Update applies change to the stored state and stores it, loading again and retrying when
 // another writer changed it meanwhile.
 func (r *Repo) Update(ctx context.Context, change func(*State)) (State, error) {
-	for {
-		s, err := r.Load(ctx)
-		if err != nil {
-			return State{}, err
-		}
-		change(&s)
-		data, err := json.Marshal(s)
-		if err != nil {
-			return State{}, fmt.Errorf("catalog: encode state: %w", err)
-		}
-		cond := store.IfNotExists()
-		if s.version > 0 {
-			cond = store.IfVersion(s.version)
-		}
-		err = r.st.Put(ctx, store.Item{PK: key.PK, SK: key.SK, Version: s.version + 1, Data: data}, cond)
-		if errors.Is(err, store.ErrConditionFailed) {
-			continue
-		}
-		if err != nil {
-			return State{}, fmt.Errorf("catalog: save state: %w", err)
-		}
-		s.version++
-		return s, nil
+	s, err := store.UpdateJSON(ctx, r.st, key, change)
+	if err != nil {
+		return State{}, fmt.Errorf("catalog: %w", err)
 	}
+	return s, nil
 }
 
 // Ask records a request of a build by the user; a pending one is replaced, an override kept.
