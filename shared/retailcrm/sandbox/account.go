@@ -32,7 +32,15 @@ type account struct {
 	productStatuses []ProductStatus
 	users           []User
 
-	offers    []*offer
+	offers []*offer
+	// offerByID, offerByExternalID and offerByXMLID index offers; the first offer added with a
+	// key keeps it, as a scan in creation order would find.
+	offerByID         map[int]*offer
+	offerByExternalID map[string]*offer
+	offerByXMLID      map[string]*offer
+	// rejected are the offer keys whose uploads are refused (RejectOffers).
+	rejected map[string]bool
+
 	customers []*customer
 	corporate []*corporate
 	orders    []*order // in creation order
@@ -68,7 +76,8 @@ var idBase = map[idKind]int{
 }
 
 func newAccount(loc *time.Location, clock func() time.Time) *account {
-	a := &account{loc: loc, clockFn: clock, ids: map[idKind]int{}, keys: map[string]*apiKey{}}
+	a := &account{loc: loc, clockFn: clock, ids: map[idKind]int{}, keys: map[string]*apiKey{},
+		offerByID: map[int]*offer{}, offerByExternalID: map[string]*offer{}, offerByXMLID: map[string]*offer{}}
 	a.createdAt = a.clock()
 	return a
 }

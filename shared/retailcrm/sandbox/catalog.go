@@ -36,7 +36,17 @@ func (a *account) addOffer(externalID, xmlID, name, article string) int {
 		name: name, article: article, stock: map[string]stockEntry{}, prices: map[string]num{},
 	}
 	a.offers = append(a.offers, of)
+	a.offerByID[of.id] = of
+	indexOffer(a.offerByExternalID, externalID, of)
+	indexOffer(a.offerByXMLID, xmlID, of)
 	return of.id
+}
+
+// indexOffer files of under a non-empty key not taken yet.
+func indexOffer(index map[string]*offer, key string, of *offer) {
+	if _, taken := index[key]; key != "" && !taken {
+		index[key] = of
+	}
 }
 
 // SetOfferPrice sets the price of an offer (by externalId) for a price type, as the catalog
@@ -54,21 +64,13 @@ func (s *Sandbox) SetOfferPrice(offerExternalID, priceType string, price decimal
 
 // findOffer resolves an offer key: by id first, then externalId, then xmlId.
 func (a *account) findOffer(k offerKey) *offer {
-	for _, of := range a.offers {
-		switch {
-		case k.ID != 0:
-			if of.id == k.ID {
-				return of
-			}
-		case k.ExternalID != "":
-			if of.externalID == k.ExternalID {
-				return of
-			}
-		case k.XMLID != "":
-			if of.xmlID == k.XMLID {
-				return of
-			}
-		}
+	switch {
+	case k.ID != 0:
+		return a.offerByID[k.ID]
+	case k.ExternalID != "":
+		return a.offerByExternalID[k.ExternalID]
+	case k.XMLID != "":
+		return a.offerByXMLID[k.XMLID]
 	}
 	return nil
 }

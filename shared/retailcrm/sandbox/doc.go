@@ -2,8 +2,8 @@
 // net/http/httptest: tests and local runs get a real HTTP server on 127.0.0.1 that answers like
 // a RetailCRM account (envelopes, status codes, by/site rules, order history, order statuses and
 // externalId fixes, payments, stock reads and uploads, price uploads, reference books, managers,
-// corporate customers, account settings), plus switches to inject faults and Go methods to seed
-// data, act as a CRM user and read the resulting state.
+// corporate customers, account settings, loading the shop's ICML catalog file), plus switches to
+// inject faults and Go methods to seed data, act as a CRM user and read the resulting state.
 //
 // It is written from the API documentation and the recorded responses in
 // shared/fixtures/retailcrm, independently of the bridge's client, so that an encoding mistake

@@ -125,6 +125,32 @@ func (s *Sandbox) SetStockEditing(on bool) {
 
 const msgNoOfferKey = "Offer id, externalId or xmlId must be provided."
 
+// msgOfferRejected refuses an offer named by RejectOffers (unconfirmed wording: it stands for
+// any offer RetailCRM finds invalid).
+const msgOfferRejected = "The offer cannot be updated."
+
+// RejectOffers makes every store/inventories/upload and store/prices/upload batch that names
+// one of the offers (by externalId or xmlId) answer 400 with a validation error on that offer,
+// storing nothing of the batch, as RetailCRM refuses a batch with one bad offer. Called with no
+// keys it accepts every offer again.
+func (s *Sandbox) RejectOffers(keys ...string) {
+	add(s, func(a *account) {
+		a.rejected = map[string]bool{}
+		for _, k := range keys {
+			if k != "" {
+				a.rejected[k] = true
+			}
+		}
+	})
+}
+
+// reject adds the validation error of an uploaded offer named by RejectOffers.
+func (a *account) reject(e errs, field string, k offerKey) {
+	if a.rejected[k.ExternalID] || a.rejected[k.XMLID] {
+		e.add(field, msgOfferRejected)
+	}
+}
+
 // offerKey addresses an offer in uploads, by CRM id, externalId or xmlId (in that priority).
 type offerKey struct {
 	ID         int    `json:"id,omitempty"`
@@ -162,6 +188,7 @@ func handleInventoriesUpload(a *account, c *call) (any, error) {
 		if o.offerKey == (offerKey{}) {
 			e.add(indexed("offers", i), msgNoOfferKey)
 		}
+		a.reject(e, indexed("offers", i), o.offerKey)
 		for j, st := range o.Stores {
 			field := indexed(indexed("offers", i)+".stores", j)
 			if _, ok := a.store(st.Code); !ok {
@@ -222,6 +249,7 @@ func handlePricesUpload(a *account, c *call) (any, error) {
 		if p.offerKey == (offerKey{}) {
 			e.add(field, msgNoOfferKey)
 		}
+		a.reject(e, field, p.offerKey)
 		if p.Site != "" && (a.findSite(p.Site) == nil || !c.key.reaches(p.Site)) {
 			return nil, errAccessDenied()
 		}
