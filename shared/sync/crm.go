@@ -32,6 +32,8 @@ type CRM interface {
 	CreatePayment(ctx context.Context, site string, p retailcrm.Payment) (int64, error)
 	EditPayment(ctx context.Context, ref retailcrm.Ref, p retailcrm.Payment) (int64, error)
 	DeletePayment(ctx context.Context, id int64) error
+	UploadInventories(ctx context.Context, site string, offers []retailcrm.InventoryOffer) (retailcrm.UploadResult, error)
+	UploadPrices(ctx context.Context, prices []retailcrm.OfferPrices) (retailcrm.UploadResult, error)
 }
 
 // InteractiveRetry is the retry policy of calls a user waits for in the admin API: a few quick
