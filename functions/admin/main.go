@@ -28,7 +28,8 @@ func main() {
 		Setup:    sync.NewSetup(env.Store, env.Secrets, connect, env.Log),
 		Importer: sync.NewImporter(env.Store, env.Secrets, connect, env.Log),
 		Pusher:   sync.NewPusher(env.Store, env.Secrets, connect, env.Log),
-		// The admin function only queues builds and reads their state: it touches no bucket.
-		Catalog: sync.NewCatalogBuilder(env.Store, nil, nil, cfg.CatalogPrefix, cfg.CatalogBaseURL, env.Log)})
+		// The admin function only queues builds and uploads and reads their state: it touches no bucket.
+		Catalog:   sync.NewCatalogBuilder(env.Store, nil, nil, cfg.CatalogPrefix, cfg.CatalogBaseURL, env.Log),
+		StoreSync: sync.NewStoreSync(env.Store, env.Secrets, connect, nil, env.Log)})
 	lambda.Start(lambdahttp.Handler(h))
 }

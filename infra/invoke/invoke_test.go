@@ -161,6 +161,23 @@ func init() {
 			t.Fatalf("answer %s: %v", out, err)
 		}
 	}
+	// Stock upload is off in the sample settings: the button says so at once.
+	expected["admin-upload-stock.json"] = func(t *testing.T, out []byte) {
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		checkHTTP(t, out, 409, &e)
+		if e.Error.Code != "blocked" || !strings.Contains(e.Error.Message, "Выгрузка остатков выключена") {
+			t.Fatalf("error %+v", e)
+		}
+	}
+	// The schedule of store-sync with an unverified connection: nothing to upload, no error.
+	expected["store-sync-schedule.json"] = func(t *testing.T, out []byte) {
+		var runs []struct{ Flow string }
+		if err := json.Unmarshal(out, &runs); err != nil || len(runs) != 0 {
+			t.Fatalf("answer %s: %v", out, err)
+		}
+	}
 	expected["admin-build-catalog.json"] = func(t *testing.T, out []byte) {
 		var a struct{ Message, URL string }
 		checkHTTP(t, out, 202, &a)

@@ -39,7 +39,7 @@ func main() {
 	addr := flag.String("addr", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (127.0.0.1 only by default)")
 	data := flag.String("data", envOr("DATA_DIR", ".data"), "folder of the embedded store and the objects")
 	level := flag.String("log-level", envOr("LOG_LEVEL", "info"), "log level: debug, info, warn, error")
-	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync), push to RetailCRM (crm-push) and catalog build (catalog-builder)")
+	tick := flag.Duration("schedule", envDuration("SCHEDULE", time.Minute), "period of the scheduled order import (history-sync), push to RetailCRM (crm-push), catalog build (catalog-builder) and stock and price upload (store-sync)")
 	crm := flag.String("retailcrm-url", os.Getenv("RETAILCRM_URL"), "RetailCRM account URL; empty starts the RetailCRM sandbox with demo data")
 	sandboxRate := flag.Int("sandbox-rate", envInt("SANDBOX_RATE", 0), "requests/s per API key the RetailCRM sandbox allows and the bridge paces itself to (sandbox only); 0 is RetailCRM's own limit, 10")
 	flag.Parse()
@@ -111,10 +111,11 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	connect := sync.NewConnector(st, rate, sync.InteractiveRetry, log.With("function", "retailcrm"))
 	importer := sync.NewImporter(st, secrets, connect, log.With("function", "history-sync"))
 	pusher := sync.NewPusher(st, secrets, connect, log.With("function", "crm-push"))
+	storeSync := sync.NewStoreSync(st, secrets, connect, staged, log.With("function", "store-sync"))
 	handlers := map[string]http.Handler{
 		"admin": admin.NewHandler(admin.Deps{Store: st, Secrets: secrets, Version: buildinfo.Version(),
 			Log: log.With("function", "admin"), Setup: sync.NewSetup(st, secrets, connect, log.With("function", "admin")),
-			Importer: importer, Pusher: pusher, Catalog: catalogBuilder}),
+			Importer: importer, Pusher: pusher, Catalog: catalogBuilder, StoreSync: storeSync}),
 		"onec-gateway": gateway.NewHandler(gateway.Deps{Store: st, Secrets: secrets, Log: log.With("function", "onec-gateway"),
 			Staging: staging.New(st, staged, staging.Options{})}),
 		"crm-webhook": webhook.NewHandler(webhook.Deps{Secrets: secrets, Importer: importer, Trigger: sync.TriggerWebhook,
@@ -147,6 +148,7 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		func(ctx context.Context) { _, _ = importer.Sync(ctx, sync.TriggerSchedule) },
 		func(ctx context.Context) { _, _ = pusher.DrainDue(ctx) },
 		func(ctx context.Context) { _, _ = catalogBuilder.Run(ctx, sync.TriggerSchedule) },
+		func(ctx context.Context) { _, _ = storeSync.Run(ctx, sync.TriggerSchedule) },
 	}
 	if o.retailcrmURL == "" {
 		fmt.Fprintf(out, "  RetailCRM: no RETAILCRM_URL set, so a RetailCRM sandbox with demo data serves %s%s\n", base, sandboxPrefix)

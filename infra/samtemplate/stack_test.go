@@ -15,6 +15,7 @@ import (
 
 	"unfbridge/infra/samtemplate"
 	"unfbridge/shared/config"
+	stagingpkg "unfbridge/shared/staging"
 )
 
 const root = "../.."
@@ -180,6 +181,22 @@ func TestStorageAndBucketsAreSafe(t *testing.T) {
 	pab := staging.PublicAccessBlockConfiguration
 	if pab == nil || !*pab.BlockPublicAcls || !*pab.BlockPublicPolicy || !*pab.IgnorePublicAcls || !*pab.RestrictPublicBuckets {
 		t.Error("staging bucket is not fully private")
+	}
+	// Only the pages of 1C's snapshots expire, never the catalog's offer index or the upload state.
+	var expiring []string
+	if lc := staging.LifecycleConfiguration; lc != nil {
+		for _, r := range lc.Rules {
+			if r.ExpirationInDays != nil {
+				expiring = append(expiring, *r.Prefix)
+			}
+		}
+	}
+	var pages []string
+	for _, kind := range []stagingpkg.Kind{stagingpkg.Catalog, stagingpkg.Stock, stagingpkg.Prices} {
+		pages = append(pages, string(kind)+"/")
+	}
+	if !slices.Equal(expiring, pages) {
+		t.Errorf("staging objects expiring under %q, want the page prefixes %q only", expiring, pages)
 	}
 	if _, err := tmpl.GetServerlessHttpApiWithName("HttpApi"); err != nil {
 		t.Error(err)

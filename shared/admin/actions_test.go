@@ -38,7 +38,7 @@ func newImportBridge(t *testing.T) (*bridge, *importtest.Bridge) {
 	mux.Handle("/crm/", webhook.NewHandler(webhook.Deps{Secrets: ib.Secrets, Importer: ib.Importer, Log: log,
 		Trigger: bridgesync.TriggerWebhook}))
 	mux.Handle("/", admin.NewHandler(admin.Deps{Store: ib.Store, Secrets: ib.Secrets, Setup: ib.Setup, Importer: ib.Importer,
-		Pusher: ib.Pusher(time.Now), Version: "test", Log: log}))
+		Pusher: ib.Pusher(time.Now), Catalog: ib.Catalog, StoreSync: ib.StoreSync(), Version: "test", Log: log}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	b := &bridge{t: t, srv: srv, sb: ib.Sandbox, st: ib.Store, secrets: ib.Secrets, logs: logs}

@@ -25,8 +25,10 @@ type Deps struct {
 	Pusher *sync.Pusher
 	// Catalog queues catalog builds and tells the catalog file's state.
 	Catalog *sync.CatalogBuilder
-	Version string
-	Log     *slog.Logger
+	// StoreSync queues the stock and price uploads and tells their progress.
+	StoreSync *sync.StoreSync
+	Version   string
+	Log       *slog.Logger
 }
 
 // NewHandler returns the admin API.
@@ -37,6 +39,7 @@ func NewHandler(d Deps) http.Handler {
 	d.actionRoutes(mux)
 	d.pushRoutes(mux)
 	d.catalogRoutes(mux)
+	d.storeRoutes(mux)
 	return mux
 }
 

@@ -106,6 +106,13 @@ type CatalogBuilder struct {
 	Catalog
 }
 
+// StoreSync is the configuration of the store-sync function.
+type StoreSync struct {
+	Common
+	RetailCRM
+	Objects
+}
+
 // Functions maps each function (its folder under functions/) to its configuration type.
 var Functions = map[string]any{
 	"admin":           Admin{},
@@ -114,6 +121,7 @@ var Functions = map[string]any{
 	"crm-webhook":     CRMWebhook{},
 	"crm-push":        CRMPush{},
 	"catalog-builder": CatalogBuilder{},
+	"store-sync":      StoreSync{},
 }
 
 // Var is one environment variable a configuration reads.
