@@ -129,7 +129,8 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 		}
 		mux.Handle(rt.Method+" "+rt.Path, h)
 	}
-	mux.Handle("GET /objects/", http.StripPrefix("/objects/", http.FileServer(http.Dir(objects))))
+	// Only the catalog prefix is served, as only it is public in the bucket.
+	mux.Handle("GET /objects/"+catalogPrefix, http.StripPrefix("/objects/", http.FileServer(http.Dir(objects))))
 	if o.retailcrmURL == "" {
 		sb := sandbox.New(sandbox.Options{RateLimit: o.sandboxRate})
 		sb.SeedDemo()
@@ -141,7 +142,7 @@ func run(ctx context.Context, o options, out, logw io.Writer) error {
 	fmt.Fprintf(out, "  health:  %s/healthz\n", base)
 	fmt.Fprintf(out, "  admin:   %s/admin/v1/settings (header \"Authorization: Bearer %s\")\n", base, adminToken)
 	fmt.Fprintf(out, "  1C:      %s/onec/v1/events (token: POST /admin/v1/secrets/onec-token/rotate)\n", base)
-	fmt.Fprintf(out, "  objects: %s/objects/ (read-only, folder %s)\n", base, objects)
+	fmt.Fprintf(out, "  objects: %s/objects/%s (read-only, folder %s)\n", base, catalogPrefix, objects)
 	fmt.Fprintf(out, "  store:   %s\n", filepath.Join(o.dataDir, "bridge.db"))
 	fmt.Fprintf(out, "  catalog: %s (the URL for RetailCRM, once 1C sent its catalog)\n", catalogBuilder.URL(settings.DefaultObjectKey))
 	jobs := []func(context.Context){

@@ -125,6 +125,18 @@ func TestRunServesHealthAndObjectsAndStopsOnCtrlC(t *testing.T) {
 		t.Fatalf("POST to objects answered %d, want 405 (read-only)", resp.StatusCode)
 	}
 
+	if err := os.MkdirAll(filepath.Join(data, "objects", ".blob"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(base + "/objects/.blob/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("objects outside the catalog prefix answered %d, want them not served", resp.StatusCode)
+	}
+
 	assertSandboxServes(t, base)
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
