@@ -12,9 +12,9 @@ import (
 // error, never a partial map.
 func TestIndexRoundTrip(t *testing.T) {
 	want := map[catalog.OfferRef]catalog.IndexEntry{
-		{Product: "p1"}: {Key: "00-0001"},
+		{Product: "p1"}:                       {Key: "00-0001"},
 		{Product: "p2", Characteristic: "c1"}: {Key: "p2#c1"},
-		{Product: "p3"}: {Key: "Доставка\t\"курьером\"\n", Service: true},
+		{Product: "p3"}:                       {Key: "Доставка\t\"курьером\"\n", Service: true},
 	}
 	var buf bytes.Buffer
 	w := catalog.NewIndexWriter(&buf)
