@@ -33,7 +33,7 @@ type pageEvent[P any, PP interface {
 	// tally returns the counts of a payload's lists, for the answer, and its staging.Page
 	// Items and Offers.
 	tally func(*P) (counts map[string]int, items, offers int)
-	// total tells the size of a complete snapshot: "1 000 000 предложений".
+	// total tells the size of a complete snapshot: "100 000 товаров, 900 000 характеристик".
 	total func(staging.Staged) string
 }
 
@@ -52,7 +52,8 @@ var catalogPages = pageEvent[onec.CatalogPage, *onec.CatalogPage]{
 		return counts, len(p.Products), len(p.Products) + characteristics
 	},
 	total: func(s staging.Staged) string {
-		return quantity(s.Offers, "предложение", "предложения", "предложений")
+		return quantity(s.Items, "товар", "товара", "товаров") + ", " +
+			quantity(s.Offers-s.Items, "характеристика", "характеристики", "характеристик")
 	},
 }
 
@@ -150,7 +151,7 @@ func (d pageEvent[P, PP]) message(pg onec.Paging, s staging.Staged) string {
 }
 
 // quantity writes a count with its noun in the right Russian form, digits grouped by three:
-// "1 страница", "3 строки", "1 000 000 предложений".
+// "1 страница", "3 строки", "1 000 000 товаров".
 func quantity(n int, one, few, many string) string {
 	digits := strconv.Itoa(n)
 	grouped := make([]byte, 0, len(digits)*4/3)

@@ -123,7 +123,7 @@ func TestCatalogSnapshot(t *testing.T) {
 		t.Fatal("the incomplete snapshot is the latest")
 	}
 	last := onectest.GUID()
-	wantAnswer(t, post(last, 1), last, gateway.StatusApplied, "Выгрузка каталога получена полностью (3 страницы, 36 предложений). "+
+	wantAnswer(t, post(last, 1), last, gateway.StatusApplied, "Выгрузка каталога получена полностью (3 страницы, 18 товаров, 18 характеристик). "+
 		"Файл каталога будет сформирован в течение минуты.", pageCounts(1, 3))
 
 	snap, ok := e.latestSnapshot(staging.Catalog)
