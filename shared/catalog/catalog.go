@@ -64,6 +64,9 @@ type Build struct {
 	Forced bool `json:"forced,omitempty"`
 	// Options fingerprints the catalog settings of the build.
 	Options string `json:"options"`
+	// Retry tells that the build failed for a passing reason (the storage, the bridge itself),
+	// so the next run tries again even when nothing changed.
+	Retry bool `json:"retry,omitempty"`
 }
 
 // Request is a build asked for by the user.

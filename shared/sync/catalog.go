@@ -108,7 +108,9 @@ func (b *CatalogBuilder) Run(ctx context.Context, trigger string) (runlog.Run, e
 		outcome, err = build.run(ctx)
 	}
 	if err != nil {
-		outcome = build.finish(catalog.OutcomeFailed, "Файл каталога не сформирован: внутренняя ошибка моста; предыдущий файл остаётся опубликованным. Повторите позже.")
+		outcome = build.finish(catalog.OutcomeFailed, "Файл каталога не сформирован: внутренняя ошибка моста; предыдущий файл остаётся опубликованным. "+
+			"Сборка будет повторена в течение минуты.")
+		outcome.Retry = true
 		j.log.Error = err.Error()
 		b.Log.Error("catalog build failed", "snapshot", snap.ID, "error", err)
 	}
@@ -127,8 +129,8 @@ func (b *CatalogBuilder) Run(ctx context.Context, trigger string) (runlog.Run, e
 const msgNoCatalogSnapshot = "Файл каталога не сформирован: в мосте нет полной выгрузки каталога из 1С. " +
 	"Выполните выгрузку каталога в 1С и дождитесь, пока будут получены все её страницы."
 
-// due tells whether a build is due: asked for, or a snapshot or settings unlike those of the
-// last build.
+// due tells whether a build is due: asked for, a snapshot or settings unlike those of the last
+// build, or a last build that failed for a passing reason.
 func (b *CatalogBuilder) due(state catalog.State, snap staging.Snapshot, options string, noSnapshot bool) bool {
 	switch {
 	case state.Request != nil:
@@ -138,7 +140,7 @@ func (b *CatalogBuilder) due(state catalog.State, snap staging.Snapshot, options
 	case state.Last == nil:
 		return true
 	}
-	return state.Last.SnapshotID != snap.ID || state.Last.Options != options
+	return state.Last.Retry || state.Last.SnapshotID != snap.ID || state.Last.Options != options
 }
 
 // catalogOptions fingerprints what the file depends on besides the snapshot: the catalog

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"unfbridge/shared/blob"
+	"unfbridge/shared/blob/dirblob"
 	"unfbridge/shared/blob/s3blob/s3test"
 	"unfbridge/shared/catalog"
 	"unfbridge/shared/icml"
@@ -454,5 +456,45 @@ func TestCatalogReadersSeeOnlyWholeFiles(t *testing.T) {
 				t.Errorf("only %d reads during 8 builds", n)
 			}
 		})
+	}
+}
+
+// flakyStore is a blob store whose next Moves fail, as a storage outage would.
+type flakyStore struct {
+	blob.Store
+	failMoves int
+}
+
+func (f *flakyStore) Move(ctx context.Context, src, dst string) error {
+	if f.failMoves > 0 {
+		f.failMoves--
+		return errors.New("storage unavailable")
+	}
+	return f.Store.Move(ctx, src, dst)
+}
+
+// TestCatalogBuildRetriedAfterAFailure: a build that fails in the storage leaves nothing behind,
+// says so, and is tried again by the next run though nothing changed.
+func TestCatalogBuildRetriedAfterAFailure(t *testing.T) {
+	folder, err := dirblob.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer folder.Close()
+	public := &flakyStore{Store: folder, failMoves: 1}
+	e := newCatalogEnv(t, importtest.Options{Public: public})
+	e.sendFixture()
+	if _, err := e.Catalog.Run(t.Context(), sync.TriggerSchedule); err == nil {
+		t.Fatal("a build whose publication failed reported no error")
+	}
+	st, err := e.Catalog.Status(t.Context())
+	if err != nil || st.Published != nil || st.Last.Outcome != catalog.OutcomeFailed || !st.Last.Retry || !strings.Contains(st.Last.Message, "будет повторена") {
+		t.Fatalf("after a failed build: %+v %v", st.State, err)
+	}
+	if left, err := e.Public.List(t.Context(), ""); err != nil || len(left) != 0 {
+		t.Errorf("objects left after a failed build: %+v %v", left, err)
+	}
+	if st := e.build(); st.Published == nil || st.Last.Outcome != catalog.OutcomePublished || st.Last.Retry {
+		t.Fatalf("the retry: %+v", st.State)
 	}
 }
