@@ -166,11 +166,11 @@ func TestStockAndPricesSnapshots(t *testing.T) {
 	}
 
 	pricesID := onectest.GUID()
-	for page, message := range map[int]string{
-		1: "Страница 1 из 2 выгрузки цен принята.",
-		2: "Выгрузка цен получена полностью (2 страницы, 14 строк). Цены будут выгружены в RetailCRM в течение минуты, если включена выгрузка цен.",
+	for i, message := range []string{
+		"Страница 1 из 2 выгрузки цен принята.",
+		"Выгрузка цен получена полностью (2 страницы, 14 строк). Цены будут выгружены в RetailCRM в течение минуты, если включена выгрузка цен.",
 	} {
-		id := onectest.GUID()
+		page, id := i+1, onectest.GUID()
 		wantAnswer(t, e.post(pageEvent(t, id, onec.TypePricesPage, e.past(time.Hour), onectest.PricesPage(pricesID, page, 2, 7, onectest.As1C))),
 			id, gateway.StatusApplied, message, map[string]int{"rows": 7, "page": page})
 		if page == 1 {
