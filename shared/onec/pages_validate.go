@@ -64,42 +64,40 @@ func (c *CatalogPage) Validate() []FieldProblem {
 // page, nil when it is valid. Quantity and reserved may be empty (zero) or negative, as 1C's
 // balances may be; each product (or characteristic) and warehouse has one row in the page.
 func (s *StockPage) Validate() []FieldProblem {
-	var p problems
-	checkPaging(&p, &s.Paging)
-	root := scope{p: &p}
-	if root.bounded("rows", len(s.Rows), MaxRowsPerPage) {
-		keys := refSet{}
-		for i := range s.Rows {
-			r := &s.Rows[i]
-			at := root.item("rows", i)
+	return validateRows(&s.Paging, s.Rows, "Строка повторяется: остаток товара на этом складе уже есть в rows[%d].",
+		func(at scope, r *StockRow) string {
 			checkOffer(at, &r.Product, &r.Characteristic)
 			at.guid("warehouse", &r.Warehouse, true)
 			at.number("quantity", &r.Quantity, false)
 			at.number("reserved", &r.Reserved, false)
-			keys.check(at, "", r.Product+"#"+r.Characteristic+"#"+r.Warehouse, i,
-				"Строка повторяется: остаток товара на этом складе уже есть в rows[%d].")
-		}
-	}
-	return p.result()
+			return r.Product + "#" + r.Characteristic + "#" + r.Warehouse
+		})
 }
 
 // Validate lower-cases the references, normalises the numbers and returns the problems of a prices
 // page, nil when it is valid. A price is required and may be negative (the consumers clamp it);
 // each product (or characteristic) and price kind has one row in the page.
 func (pp *PricesPage) Validate() []FieldProblem {
-	var p problems
-	checkPaging(&p, &pp.Paging)
-	root := scope{p: &p}
-	if root.bounded("rows", len(pp.Rows), MaxRowsPerPage) {
-		keys := refSet{}
-		for i := range pp.Rows {
-			r := &pp.Rows[i]
-			at := root.item("rows", i)
+	return validateRows(&pp.Paging, pp.Rows, "Строка повторяется: цена товара по этому виду цен уже есть в rows[%d].",
+		func(at scope, r *PriceRow) string {
 			checkOffer(at, &r.Product, &r.Characteristic)
 			at.guid("priceKind", &r.PriceKind, true)
 			at.number("price", &r.Price, true)
-			keys.check(at, "", r.Product+"#"+r.Characteristic+"#"+r.PriceKind, i,
-				"Строка повторяется: цена товара по этому виду цен уже есть в rows[%d].")
+			return r.Product + "#" + r.Characteristic + "#" + r.PriceKind
+		})
+}
+
+// validateRows checks the paging and the rows of a stock or prices page: check checks one row and
+// returns its key, which must be unique in the page (dup reports a repeat).
+func validateRows[R any](paging *Paging, rows []R, dup string, check func(at scope, r *R) string) []FieldProblem {
+	var p problems
+	checkPaging(&p, paging)
+	root := scope{p: &p}
+	if root.bounded("rows", len(rows), MaxRowsPerPage) {
+		keys := refSet{}
+		for i := range rows {
+			at := root.item("rows", i)
+			keys.check(at, "", check(at, &rows[i]), i, dup)
 		}
 	}
 	return p.result()
