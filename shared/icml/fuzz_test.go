@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"unfbridge/shared/icml"
+	"unfbridge/shared/icml/icmltest"
 )
 
 // FuzzWriterValid writes arbitrary strings into every field of an offer: the Writer either
@@ -51,7 +52,7 @@ func FuzzWriterValid(f *testing.F) {
 		}
 		doc := buf.Bytes()
 		mustValidate(t, doc, 1, written)
-		c := decode(t, doc)
+		c := icmltest.Parse(t, doc)
 		if c.Shop.Name != clean(text) || c.Shop.Categories[0].Name != clean(name) || c.Shop.Categories[0].ID != clean(catID) {
 			t.Fatalf("header or category: %+v", c.Shop)
 		}

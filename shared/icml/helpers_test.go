@@ -1,66 +1,11 @@
 package icml_test
 
 import (
-	"bytes"
-	"encoding/xml"
 	"testing"
 	"unicode/utf8"
 
 	"unfbridge/shared/icml"
-)
-
-// The structs encoding/xml decodes an ICML document into, to check what the Writer wrote with
-// a parser of its own.
-type (
-	xCatalog struct {
-		XMLName xml.Name `xml:"yml_catalog"`
-		Date    string   `xml:"date,attr"`
-		Shop    xShop    `xml:"shop"`
-	}
-	xShop struct {
-		Name       string      `xml:"name"`
-		Company    string      `xml:"company"`
-		Categories []xCategory `xml:"categories>category"`
-		Offers     []xOffer    `xml:"offers>offer"`
-	}
-	xCategory struct {
-		ID       string `xml:"id,attr"`
-		ParentID string `xml:"parentId,attr"`
-		Name     string `xml:",chardata"`
-	}
-	xOffer struct {
-		ID              string   `xml:"id,attr"`
-		ProductID       string   `xml:"productId,attr"`
-		Quantity        string   `xml:"quantity,attr"`
-		Type            string   `xml:"type,attr"`
-		Price           string   `xml:"price"`
-		PurchasePrice   string   `xml:"purchasePrice"`
-		CategoryIDs     []string `xml:"categoryId"`
-		Name            string   `xml:"name"`
-		ProductName     string   `xml:"productName"`
-		XMLID           string   `xml:"xmlId"`
-		URL             string   `xml:"url"`
-		Pictures        []string `xml:"picture"`
-		Params          []xParam `xml:"param"`
-		Vendor          string   `xml:"vendor"`
-		Unit            *xUnit   `xml:"unit"`
-		VATRate         string   `xml:"vatRate"`
-		Weight          string   `xml:"weight"`
-		Dimensions      string   `xml:"dimensions"`
-		Barcodes        []string `xml:"barcode"`
-		ProductActivity string   `xml:"productActivity"`
-		Markable        string   `xml:"markable"`
-	}
-	xParam struct {
-		Name  string `xml:"name,attr"`
-		Code  string `xml:"code,attr"`
-		Value string `xml:",chardata"`
-	}
-	xUnit struct {
-		Code string `xml:"code,attr"`
-		Name string `xml:"name,attr"`
-		Sym  string `xml:"sym,attr"`
-	}
+	"unfbridge/shared/icml/icmltest"
 )
 
 // clean is what the Writer keeps of s: the characters XML 1.0 allows. It is written apart
@@ -102,9 +47,9 @@ func number(t testing.TB, s string) string {
 }
 
 // expectOffer is what encoding/xml should decode from the offer o once written.
-func expectOffer(t testing.TB, o *icml.Offer) xOffer {
+func expectOffer(t testing.TB, o *icml.Offer) icmltest.Offer {
 	t.Helper()
-	x := xOffer{
+	x := icmltest.Offer{
 		ID: clean(o.ID), ProductID: clean(o.ProductID), Quantity: number(t, o.Quantity), Type: "product",
 		Price: number(t, o.Price), PurchasePrice: number(t, o.PurchasePrice), CategoryIDs: cleanAll(o.CategoryIDs),
 		Name: clean(o.Name), ProductName: clean(o.ProductName), XMLID: clean(o.XMLID), URL: clean(o.URL),
@@ -115,10 +60,10 @@ func expectOffer(t testing.TB, o *icml.Offer) xOffer {
 		x.Type = "service"
 	}
 	for _, p := range o.Params {
-		x.Params = append(x.Params, xParam{clean(p.Name), clean(p.Code), clean(p.Value)})
+		x.Params = append(x.Params, icmltest.Param{Name: clean(p.Name), Code: clean(p.Code), Value: clean(p.Value)})
 	}
 	if u := o.Unit; u != nil {
-		x.Unit = &xUnit{clean(u.Code), clean(u.Name), clean(u.Sym)}
+		x.Unit = &icmltest.Unit{Code: clean(u.Code), Name: clean(u.Name), Sym: clean(u.Sym)}
 	}
 	if d := o.Dimensions; d != nil {
 		x.Dimensions = number(t, d.Length) + "/" + number(t, d.Width) + "/" + number(t, d.Height)
@@ -130,17 +75,6 @@ func expectOffer(t testing.TB, o *icml.Offer) xOffer {
 		x.Markable = "Y"
 	}
 	return x
-}
-
-// decode parses doc with encoding/xml in strict mode.
-func decode(t testing.TB, doc []byte) xCatalog {
-	t.Helper()
-	var c xCatalog
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	if err := d.Decode(&c); err != nil {
-		t.Fatalf("encoding/xml: %v\n%s", err, doc)
-	}
-	return c
 }
 
 // validate streams doc through a Validator in writes of chunk bytes (all at once if chunk is 0).

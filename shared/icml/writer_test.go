@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"unfbridge/shared/icml"
+	"unfbridge/shared/icml/icmltest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/writer.golden.xml")
@@ -106,13 +107,13 @@ func TestWriterGolden(t *testing.T) {
 
 func TestWriterRoundTrip(t *testing.T) {
 	doc := writeDoc(t, goldenShop, goldenCategories, goldenOffers)
-	c := decode(t, doc)
+	c := icmltest.Parse(t, doc)
 	if c.Date != "2026-11-29 12:00:00" || c.Shop.Name != goldenShop.Name || c.Shop.Company != `ООО "Уют" 'Дом'` {
 		t.Errorf("header: %q %q %q", c.Date, c.Shop.Name, c.Shop.Company)
 	}
-	var cats []xCategory
+	var cats []icmltest.Category
 	for _, gc := range goldenCategories {
-		cats = append(cats, xCategory{ID: clean(gc.ID), ParentID: clean(gc.ParentID), Name: clean(gc.Name)})
+		cats = append(cats, icmltest.Category{ID: clean(gc.ID), ParentID: clean(gc.ParentID), Name: clean(gc.Name)})
 	}
 	if !reflect.DeepEqual(c.Shop.Categories, cats) {
 		t.Errorf("categories:\n got %q\nwant %q", c.Shop.Categories, cats)
@@ -163,7 +164,7 @@ func TestWriterEmpty(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", doc, want)
 	}
 	mustValidate(t, doc, 0, 0)
-	decode(t, doc)
+	icmltest.Parse(t, doc)
 
 	cats := writeDoc(t, goldenShop, goldenCategories[:1], nil)
 	if !bytes.Contains(cats, []byte("    </categories>\n    <offers/>\n")) {
@@ -363,7 +364,7 @@ func TestWriterRandomDocuments(t *testing.T) {
 		}
 		got := writeDoc(t, goldenShop, cats, offers)
 		mustValidate(t, got, len(cats), len(offers))
-		c := decode(t, got)
+		c := icmltest.Parse(t, got)
 		for i := range offers {
 			if want := expectOffer(t, &offers[i]); !reflect.DeepEqual(c.Shop.Offers[i], want) {
 				t.Fatalf("document %d, offer %d:\n got %+v\nwant %+v", doc, i, c.Shop.Offers[i], want)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"flag"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"unfbridge/shared/blob/s3blob/s3test"
 	"unfbridge/shared/catalog"
 	"unfbridge/shared/icml"
+	"unfbridge/shared/icml/icmltest"
 	"unfbridge/shared/onec"
 	"unfbridge/shared/onec/onectest"
 	"unfbridge/shared/retailcrm/sandbox"
@@ -196,58 +196,8 @@ func TestCatalogGolden(t *testing.T) {
 	}
 }
 
-// icmlDoc is the published file as encoding/xml reads it.
-type icmlDoc struct {
-	XMLName xml.Name `xml:"yml_catalog"`
-	Date    string   `xml:"date,attr"`
-	Shop    struct {
-		Name       string `xml:"name"`
-		Company    string `xml:"company"`
-		Categories []struct {
-			ID       string `xml:"id,attr"`
-			ParentID string `xml:"parentId,attr"`
-			Name     string `xml:",chardata"`
-		} `xml:"categories>category"`
-		Offers []icmlOffer `xml:"offers>offer"`
-	} `xml:"shop"`
-}
-
-type icmlOffer struct {
-	ID            string   `xml:"id,attr"`
-	ProductID     string   `xml:"productId,attr"`
-	Quantity      string   `xml:"quantity,attr"`
-	Type          string   `xml:"type,attr"`
-	Price         string   `xml:"price"`
-	PurchasePrice string   `xml:"purchasePrice"`
-	CategoryIDs   []string `xml:"categoryId"`
-	Name          string   `xml:"name"`
-	ProductName   string   `xml:"productName"`
-	XMLID         string   `xml:"xmlId"`
-	Params        []struct {
-		Name  string `xml:"name,attr"`
-		Code  string `xml:"code,attr"`
-		Value string `xml:",chardata"`
-	} `xml:"param"`
-	Vendor   string   `xml:"vendor"`
-	VATRate  string   `xml:"vatRate"`
-	Weight   string   `xml:"weight"`
-	Barcodes []string `xml:"barcode"`
-	Activity string   `xml:"productActivity"`
-	Markable string   `xml:"markable"`
-}
-
-// parseICML reads a file with encoding/xml, a parser independent of the bridge's validator.
-func parseICML(t testing.TB, data []byte) icmlDoc {
-	t.Helper()
-	var doc icmlDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("encoding/xml: %v", err)
-	}
-	return doc
-}
-
-func offersByID(doc icmlDoc) map[string]icmlOffer {
-	m := map[string]icmlOffer{}
+func offersByID(doc icmltest.Catalog) map[string]icmltest.Offer {
+	m := map[string]icmltest.Offer{}
 	for _, o := range doc.Shop.Offers {
 		m[o.ID] = o
 	}
@@ -262,7 +212,7 @@ func TestCatalogFileAsRetailCRMReadsIt(t *testing.T) {
 	e.setCatalog(func(c *settings.Catalog) { c.ProductID, c.Characteristics = settings.ProductIDCode, true })
 	e.sendFixture()
 	e.build()
-	doc := parseICML(t, e.published())
+	doc := icmltest.Parse(t, e.published())
 	if doc.Date != "2026-11-29 12:00:00" || doc.Shop.Name != sandbox.DemoSite || doc.Shop.Company != "ООО «Уютный дом»" {
 		t.Errorf("header: date %q, shop %q, company %q", doc.Date, doc.Shop.Name, doc.Shop.Company)
 	}
@@ -277,7 +227,7 @@ func TestCatalogFileAsRetailCRMReadsIt(t *testing.T) {
 	red, blue := offers[tshirtRed], offers[tshirtBlue]
 	if red.ProductID != tshirt || red.XMLID != tshirtRed || red.Name != "Футболка <Basic> (Красная, XL)" || red.ProductName != "Футболка <Basic>" ||
 		red.Price != "1290.00" || red.PurchasePrice != "600" || red.Quantity != "5" || red.Type != "product" ||
-		!slices.Equal(red.Barcodes, []string{"4600000000024"}) || red.Markable != "Y" || red.Activity != "Y" || red.Vendor != "Acme & Co" {
+		!slices.Equal(red.Barcodes, []string{"4600000000024"}) || red.Markable != "Y" || red.ProductActivity != "Y" || red.Vendor != "Acme & Co" {
 		t.Errorf("red variant %+v", red)
 	}
 	if blue.Price != "990" || blue.PurchasePrice != "500.00" || blue.Quantity != "0" || blue.Name != `Футболка <Basic> (Синяя "M")` ||
@@ -295,7 +245,7 @@ func TestCatalogFileAsRetailCRMReadsIt(t *testing.T) {
 	if s := offers["00-0003"]; s.Type != "service" || s.Quantity != "" || s.VATRate != "none" || s.Price != "300" {
 		t.Errorf("service %+v", s)
 	}
-	if old := offers["00-0004"]; old.Activity != "N" || old.Price != "10.5" {
+	if old := offers["00-0004"]; old.ProductActivity != "N" || old.Price != "10.5" {
 		t.Errorf("product marked for deletion %+v", old)
 	}
 	for _, gone := range []string{tshirt + "#c0000000-0000-4000-8000-000000000203", "00-0005", ""} {
@@ -318,7 +268,7 @@ func TestCatalogSelectedGroupsAndIdentifiers(t *testing.T) {
 	})
 	e.sendFixture()
 	st := e.build()
-	doc := parseICML(t, e.published())
+	doc := icmltest.Parse(t, e.published())
 	var ids, cats []string
 	for _, o := range doc.Shop.Offers {
 		ids = append(ids, o.ID)
